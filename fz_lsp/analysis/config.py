@@ -1,0 +1,102 @@
+"""Settings shared by the checker and the server: per-code severities and debounce.
+
+Read from `.fz-lsp.toml` (top level) or `[tool.fz-lsp]` in `pyproject.toml`, the
+nearest one found walking up from the checked file; the server overlays what the
+editor sends (`workspace/configuration`, section `fz-lsp`).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from fz_lsp.analysis.diagnostics import RULES, Severity
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+CONFIG_FILE = ".fz-lsp.toml"
+DEFAULT_DEBOUNCE_MS = 150
+
+
+class ConfigError(ValueError):
+    """A settings file or object that cannot be used; the message names the place."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    severities: Mapping[str, Severity] = field(default_factory=dict)
+    debounce_ms: int = DEFAULT_DEBOUNCE_MS
+    source: str | None = None  # the file the settings came from, for messages
+
+    def severity(self, code: str) -> Severity:
+        found = self.severities.get(code)
+        return found if found is not None else RULES[code].severity
+
+    def overlay(self, options: Mapping[str, Any], where: str) -> Settings:
+        """These settings with an editor's settings object laid over them."""
+        severities = dict(self.severities)
+        severities.update(parse_severities(options.get("severity", {}), where))
+        debounce = options.get("debounceMs", self.debounce_ms)
+        if isinstance(debounce, bool) or not isinstance(debounce, int) or debounce < 0:
+            raise ConfigError(f"{where}: debounceMs must be a whole number of milliseconds, not {debounce!r}")
+        return replace(self, severities=severities, debounce_ms=debounce)
+
+
+def parse_severities(table: object, where: str) -> dict[str, Severity]:
+    if not isinstance(table, Mapping):
+        raise ConfigError(f"{where}: `severity` must be a table of codes, like {{ FZ501 = \"off\" }}")
+    parsed: dict[str, Severity] = {}
+    for code, word in table.items():
+        code = str(code).upper()
+        if code not in RULES:
+            raise ConfigError(f"{where}: unknown code {code}; codes run FZ001 to FZ505")
+        try:
+            parsed[code] = Severity.parse(str(word))
+        except KeyError:
+            raise ConfigError(
+                f"{where}: {code} = {word!r} is not a severity (off, hint, info, warning, error)"
+            ) from None
+    return parsed
+
+
+def _table_of(path: Path) -> Mapping[str, Any] | None:
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML: {error}") from None
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read: {error.strerror}") from None
+    if path.name == CONFIG_FILE:
+        return data
+    tool = data.get("tool", {})
+    section = tool.get("fz-lsp") if isinstance(tool, Mapping) else None
+    return section if isinstance(section, Mapping) else None
+
+
+def find_config_file(start: Path) -> tuple[Path, Mapping[str, Any]] | None:
+    """The nearest `.fz-lsp.toml`, or `pyproject.toml` with `[tool.fz-lsp]`, above `start`."""
+    directory = start if start.is_dir() else start.parent
+    for folder in (directory, *directory.parents):
+        for name in (CONFIG_FILE, "pyproject.toml"):
+            candidate = folder / name
+            if candidate.is_file():
+                table = _table_of(candidate)
+                if table is not None:
+                    return candidate, table
+    return None
+
+
+def load_settings(start: Path) -> Settings:
+    """Settings for a file or folder: from the nearest config file, else the defaults."""
+    found = find_config_file(start.resolve())
+    if found is None:
+        return Settings()
+    path, table = found
+    return Settings(source=str(path)).overlay(table, str(path))

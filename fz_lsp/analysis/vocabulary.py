@@ -1,0 +1,72 @@
+"""FlowZap's fixed words and the "did you mean" that points back to them."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+
+SHAPES = ("circle", "rectangle", "diamond", "taskbox")
+NODE_KEYS = ("label", "owner", "description", "system")
+DIRECTIONS = ("left", "right", "top", "bottom")
+MAX_LABEL = 50
+NODE_ID = re.compile(r"n([1-9][0-9]*)\Z")
+
+# Words people write for a shape, a key or a direction, and the FlowZap word they mean.
+SHAPE_ALIASES = {
+    "rect": "rectangle",
+    "box": "rectangle",
+    "square": "rectangle",
+    "process": "rectangle",
+    "step": "rectangle",
+    "oval": "circle",
+    "ellipse": "circle",
+    "start": "circle",
+    "end": "circle",
+    "decision": "diamond",
+    "rhombus": "diamond",
+    "choice": "diamond",
+    "task": "taskbox",
+}
+KEY_ALIASES = {"text": "label", "title": "label", "name": "label", "desc": "description"}
+DIRECTION_ALIASES = {"up": "top", "down": "bottom", "north": "top", "south": "bottom", "east": "right", "west": "left"}
+
+
+def closest(word: str, choices: tuple[str, ...], aliases: dict[str, str]) -> str | None:
+    """The FlowZap word closest to `word`, by case, alias or spelling."""
+    lowered = word.lower()
+    if lowered in choices:
+        return lowered
+    if lowered in aliases:
+        return aliases[lowered]
+    matches = difflib.get_close_matches(lowered, choices, n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def closest_names(word: str, names: list[str], limit: int = 3) -> list[str]:
+    """Declared names that look like `word`, best first."""
+    return difflib.get_close_matches(word, names, n=limit, cutoff=0.5)
+
+
+def node_number(node_id: str) -> int | None:
+    match = NODE_ID.match(node_id)
+    return int(match.group(1)) if match else None
+
+
+def forbidden_character(text: str) -> int | None:
+    """Index of the first emoji or control character FlowZap rejects in a label, if any."""
+    for index, char in enumerate(text):
+        code = ord(char)
+        if code < 0x20 or 0x7F <= code < 0xA0:
+            return index
+        if _is_emoji(code):
+            return index
+    return None
+
+
+def _is_emoji(code: int) -> bool:
+    if 0x1F000 <= code <= 0x1FAFF or 0x2600 <= code <= 0x27BF or 0x1FC00 <= code <= 0x1FFFF:
+        return True
+    if code in (0x200D, 0xFE0F, 0x20E3):  # joiner, emoji presentation, keycap
+        return True
+    return 0x2B00 <= code <= 0x2BFF and unicodedata.category(chr(code)) == "So"

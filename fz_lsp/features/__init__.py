@@ -1,0 +1,1 @@
+"""Features: one module per LSP capability, pure functions over a document state."""

@@ -1,0 +1,1 @@
+"""Syntax: the grammar, the line parser and the document store. Knows nothing of LSP."""
