@@ -1,0 +1,203 @@
+"""Completion from the text left of the cursor: what the grammar allows there.
+
+IDs are opaque (`n17`), so node items show their label and match on it too.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lsprotocol import types
+
+from fz_lsp.analysis.model import Lane, Model, Node
+from fz_lsp.analysis.vocabulary import DIRECTIONS, NODE_KEYS, SHAPES, node_number
+from fz_lsp.features.hover import WORDS
+from fz_lsp.features.positions import Positions
+
+TRIGGER_CHARACTERS = [".", "(", ">", ":", " ", "["]
+
+_WORD = re.compile(r"[\w-]*\Z")
+_IN_HANDLE = re.compile(r"\.\s*handle\s*\(\s*([\w-]*)\Z", re.IGNORECASE)
+_AFTER_DOT = re.compile(r"([^\W\d][\w-]*)(?:\.([^\W\d][\w-]*))?\.([\w-]*)\Z")
+_NODE_SHAPE = re.compile(r"^\s*[^\W\d][\w-]*\s*:\s*([\w-]*)\Z")
+_NODE_ATTRIBUTES = re.compile(r'^\s*[^\W\d][\w-]*\s*:\s*[\w-]+(\s+[\w-]+\s*[:=]\s*"(?:[^"\\]|\\.)*")*\s+([\w-]*)\Z')
+_EDGE_BRACKET = re.compile(r"->.*\)\s*\[\s*([\w-]*)\Z")
+_AFTER_ARROW = re.compile(r"->\s*([\w-]*)\Z")
+_LOOP_MEMBERS = re.compile(r"^\s*loop\s*\[[^\]]*\](?:\s+[\w.-]+)*\s+([\w-]*)\Z", re.IGNORECASE)
+_LINE_START = re.compile(r"^\s*([\w-]*)\Z")
+
+
+def _in_string_or_label(before: str) -> bool:
+    """True inside a quoted string, a lane's `# label`, a comment or a loop's `[text]`."""
+    quotes = len(re.findall(r'(?<!\\)"', before.replace("\\\\", "")))
+    if quotes % 2 == 1:
+        return True
+    stripped = before.lstrip()
+    if stripped.startswith(("#", "//")) or re.match(r"^\s*[\w-]+\s*\{\s*#", before):
+        return True
+    return bool(re.match(r"^\s*loop\s*\[[^\]]*\Z", before, re.IGNORECASE))
+
+
+class _Builder:
+    def __init__(self, positions: Positions, line: int, column: int, snippets: bool) -> None:
+        self.positions = positions
+        self.line = line
+        self.column = column
+        self.snippets = snippets
+        self.items: list[types.CompletionItem] = []
+
+    def edit_range(self, typed: str) -> types.Range:
+        return self.positions.range(self.line, self.column - len(typed), self.column)
+
+    def add(
+        self,
+        label: str,
+        typed: str,
+        kind: types.CompletionItemKind,
+        new_text: str | None = None,
+        detail: str | None = None,
+        documentation: str | None = None,
+        filter_text: str | None = None,
+        sort: str | None = None,
+        snippet: str | None = None,
+        description: str | None = None,
+    ) -> None:
+        text = new_text if new_text is not None else label
+        fmt = types.InsertTextFormat.PlainText
+        if snippet is not None and self.snippets:
+            text, fmt = snippet, types.InsertTextFormat.Snippet
+        self.items.append(
+            types.CompletionItem(
+                label=label,
+                kind=kind,
+                detail=detail,
+                label_details=types.CompletionItemLabelDetails(detail=f"  {detail}" if detail else None, description=description),
+                documentation=types.MarkupContent(types.MarkupKind.Markdown, documentation) if documentation else None,
+                filter_text=filter_text,
+                sort_text=sort,
+                insert_text_format=fmt,
+                text_edit=types.TextEdit(self.edit_range(typed), text),
+            )
+        )
+
+
+def _node_doc(node: Node) -> str:
+    lane = f"lane `{node.lane.id}`" + (f" ({node.lane.label})" if node.lane.label else "") if node.lane else "no lane"
+    return f"`{node.decl.shape.text}` in {lane}"
+
+
+def _add_nodes(builder: _Builder, model: Model, typed: str, lane: Lane | None, prefixed_others: bool) -> None:
+    for node in model.nodes:
+        if model.node_table.get(node.id) is not node:
+            continue
+        local = node.lane is lane or node.lane is None or not prefixed_others
+        text = node.id if local else f"{node.lane.id}.{node.id}"  # type: ignore[union-attr]
+        label = node.label or ""
+        builder.add(
+            text,
+            typed,
+            types.CompletionItemKind.Reference if local else types.CompletionItemKind.Field,
+            detail=label or None,
+            documentation=_node_doc(node),
+            filter_text=f"{text} {label}".strip(),
+            sort=("0" if local else "1") + f"{node_number(node.id) or 0:08d}{text}",
+            description=None if local else node.lane.id,  # type: ignore[union-attr]
+        )
+
+
+def _add_lanes(builder: _Builder, model: Model, typed: str) -> None:
+    for lane in model.lanes:
+        if model.lane_table.get(lane.id) is not lane:
+            continue
+        builder.add(
+            lane.id,
+            typed,
+            types.CompletionItemKind.Module,
+            new_text=f"{lane.id}.",
+            detail=lane.label,
+            documentation=f"Lane `{lane.id}`: {len(lane.nodes)} nodes",
+            sort="2" + lane.id,
+        )
+
+
+def _next_free_id(model: Model) -> str:
+    numbers = {node_number(node_id) for node_id in model.node_table}
+    number = 1
+    while number in numbers:
+        number += 1
+    return f"n{number}"
+
+
+def completion(model: Model, positions: Positions, line: int, column: int, snippets: bool = True) -> list[types.CompletionItem]:
+    if not 0 <= line < len(model.lines):
+        return []
+    text = model.lines[line]
+    column = min(column, len(text))
+    before = text[:column]
+    builder = _Builder(positions, line, column, snippets)
+    if _in_string_or_label(before):
+        return []
+    lane = model.lane_at(line)
+    typed = _WORD.search(before).group()  # type: ignore[union-attr]
+
+    if match := _IN_HANDLE.search(before):
+        for direction in DIRECTIONS:
+            builder.add(direction, match.group(1), types.CompletionItemKind.EnumMember, documentation=WORDS[direction])
+        return builder.items
+    if match := _NODE_SHAPE.match(before):
+        for shape in SHAPES:
+            builder.add(shape, match.group(1), types.CompletionItemKind.Class, documentation=WORDS[shape])
+        return builder.items
+    if match := _NODE_ATTRIBUTES.match(before):
+        present = set(re.findall(r'([\w-]+)\s*[:=]\s*"', before))
+        for key in NODE_KEYS:
+            if key not in present:
+                builder.add(
+                    key, match.group(2), types.CompletionItemKind.Property,
+                    new_text=f'{key}:""', snippet=f'{key}:"$1"', documentation=WORDS[key],
+                )
+        return builder.items
+    if match := _EDGE_BRACKET.search(before):
+        builder.add("label", match.group(1), types.CompletionItemKind.Property, new_text='label=""',
+                    snippet='label="$1"', documentation="The text FlowZap shows on the edge.")
+        return builder.items
+    if match := _AFTER_DOT.search(before):
+        first, second, partial = match.groups()
+        if second is None and first in model.lane_table and not re.search(r"\)\s*$", before[: match.start()]):
+            target_lane = model.lane_table[first]
+            for node in target_lane.nodes:
+                builder.add(node.id, partial, types.CompletionItemKind.Reference, detail=node.label,
+                            documentation=_node_doc(node), filter_text=f"{node.id} {node.label or ''}".strip(),
+                            sort=f"{node_number(node.id) or 0:08d}")
+            return builder.items
+        builder.add("handle(", partial, types.CompletionItemKind.Method, new_text="handle(",
+                    snippet="handle($1)", documentation=WORDS["handle"])
+        return builder.items
+    if match := _AFTER_ARROW.search(before):
+        _add_nodes(builder, model, match.group(1), lane, prefixed_others=True)
+        _add_lanes(builder, model, match.group(1))
+        return builder.items
+    if match := _LOOP_MEMBERS.match(before):
+        _add_nodes(builder, model, match.group(1), lane, prefixed_others=False)
+        return builder.items
+    if match := _LINE_START.match(before):
+        typed = match.group(1)
+        if lane is None:
+            builder.add("lane", typed, types.CompletionItemKind.Snippet, new_text="Lane { # Lane\n}",
+                        snippet="${1:Lane} { # ${2:Display label}\n$0\n}", documentation="A new lane.", sort="0")
+            return builder.items
+        next_id = _next_free_id(model)
+        builder.add(f"{next_id}: node", typed, types.CompletionItemKind.Snippet, new_text=f'{next_id}: rectangle label:""',
+                    snippet=f'{next_id}: ${{1|rectangle,circle,diamond,taskbox|}} label:"$2"',
+                    documentation=f"A new node with the next free ID, `{next_id}`.", sort="0a", filter_text=f"{next_id} node")
+        last = lane.nodes[-1] if lane.nodes else None
+        if last is not None:
+            builder.add(f"{last.id} -> edge", typed, types.CompletionItemKind.Snippet,
+                        new_text=f"{last.id}.handle(right) -> ",
+                        snippet=f"{last.id}.handle(${{1|right,bottom,left,top|}}) -> $0",
+                        documentation=f"An edge from the last node, `{last.id}`.", sort="0b", filter_text=f"{last.id} edge")
+        builder.add("loop", typed, types.CompletionItemKind.Snippet, new_text="loop [] ",
+                    snippet="loop [${1:condition}] $0", documentation=WORDS["loop"], sort="0c")
+        _add_nodes(builder, model, typed, lane, prefixed_others=False)
+        return builder.items
+    return []
