@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import json
 import os
 import sys
@@ -14,12 +15,13 @@ from typing import Any, TextIO
 
 from fz_lsp import __version__
 from fz_lsp.analysis import analyze_text
-from fz_lsp.analysis.config import ConfigError, Settings, load_settings
+from fz_lsp.analysis.config import ConfigError, Settings, find_config_file, load_settings, parse_exclude
 from fz_lsp.analysis.diagnostics import RULES, Diagnostic, Severity
 
 FORMATS = ("text", "json", "sarif", "github")
 PARALLEL_THRESHOLD = 32  # files; below this, process start-up costs more than it saves
 INFO_URI = "https://flowzap.xyz"
+SEQUENCE_CODES = ("FZ504", "FZ505")
 
 
 @dataclass(frozen=True)
@@ -49,8 +51,14 @@ def _decode(data: bytes, path: str) -> str:
 
 def check_text(text: str, path: str, settings: Settings, selected: frozenset[str]) -> FileResult:
     model = analyze_text(text)
+    diagnostics = model.diagnostics
+    if any(code in selected and settings.severity(code) is not Severity.OFF for code in SEQUENCE_CODES):
+        # The sequence rules are off by default and cost a pass of their own: run them only when on.
+        diagnostics = sorted(
+            [*diagnostics, *model.sequence_diagnostics()], key=lambda d: (d.line, d.start, d.code, d.message)
+        )
     reported = []
-    for diagnostic in model.diagnostics:
+    for diagnostic in diagnostics:
         severity = settings.severity(diagnostic.code)
         if severity is Severity.OFF or diagnostic.code not in selected:
             continue
@@ -72,16 +80,79 @@ def check_file(job: tuple[str, frozenset[str]]) -> FileResult:
     return check_text(text, path, settings, selected)
 
 
-def collect(paths: Sequence[str], errors: list[str]) -> list[str]:
-    """Files to check, in a stable order; missing paths and empty folders become errors."""
+Exclusion = tuple[Path, tuple[str, ...]]  # a base folder and globs relative to it
+
+
+def _matches(relative: str, pattern: str) -> bool:
+    """gitignore-like: a pattern with a `/` matches the path from the base, one without matches any name."""
+    pattern = pattern.strip("/")
+    if "/" in pattern:
+        return fnmatch.fnmatchcase(relative, pattern)
+    return fnmatch.fnmatchcase(relative.rsplit("/", 1)[-1], pattern)
+
+
+def _excluded(path: Path, exclusions: Iterable[Exclusion]) -> bool:
+    """Whether `path` (absolute) matches a glob of one of the exclusions whose base holds it."""
+    for base, patterns in exclusions:
+        if not path.is_relative_to(base) or path == base:
+            continue
+        relative = path.relative_to(base).as_posix()
+        if any(_matches(relative, pattern) for pattern in patterns):
+            return True
+    return False
+
+
+def _config_exclusion(folder: Path, cache: dict[Path, Exclusion | None]) -> Exclusion | None:
+    """The `exclude` globs of the config file that governs `folder`, with that file's folder as base."""
+    if folder not in cache:
+        exclusion: Exclusion | None = None
+        try:
+            found = find_config_file(folder)
+            if found is not None:
+                path, table = found
+                exclusion = (path.parent, parse_exclude(table.get("exclude", []), str(path)))
+        except ConfigError:
+            pass  # every file under it reports the broken config when it is checked
+        cache[folder] = exclusion
+    return cache[folder]
+
+
+def _search(root: Path, command_line: Exclusion, cache: dict[Path, Exclusion | None]) -> list[str]:
+    """The `.fz` files under `root`, leaving out what the exclusions match below it."""
     found: list[str] = []
+    for folder, folders, files in os.walk(root):
+        here = Path(folder)
+        absolute = here.resolve()
+        exclusions = [command_line]
+        governing = _config_exclusion(absolute, cache)
+        if governing is not None:
+            exclusions.append(governing)
+        folders[:] = [name for name in folders if not _excluded(absolute / name, exclusions)]
+        found.extend(
+            str(here / name)
+            for name in files
+            if name.endswith(".fz") and (here / name).is_file() and not _excluded(absolute / name, exclusions)
+        )
+    return sorted(found)
+
+
+def collect(paths: Sequence[str], errors: list[str], exclude: Sequence[str] = ()) -> list[str]:
+    """Files to check, in a stable order; missing paths and empty folders become errors.
+
+    Folders are searched for `*.fz`, skipping what `exclude` (globs relative to the current
+    folder) or the `exclude` setting of the governing config file matches. Paths named here
+    are always checked, even when an exclusion matches them.
+    """
+    found: list[str] = []
+    command_line: Exclusion = (Path.cwd().resolve(), tuple(exclude))
+    cache: dict[Path, Exclusion | None] = {}
     for raw in paths:
         if raw == "-":
             found.append("-")
             continue
         path = Path(raw)
         if path.is_dir():
-            files = sorted(str(p) for p in path.rglob("*.fz") if p.is_file())
+            files = _search(path, command_line, cache)
             if not files:
                 errors.append(f"{raw}: no .fz files in this folder")
             found.extend(files)
@@ -162,7 +233,12 @@ def format_json(items: list[Reported], summary: dict[str, int], failures: list[s
             record["fix"] = {
                 "title": d.fix.title,
                 "replacements": [
-                    {"line": d.line + r.line_delta + 1, "column": r.start + 1, "endColumn": r.end + 1, "newText": r.new_text}
+                    {
+                        "line": d.line + r.line_delta + 1,
+                        "column": r.start + 1,
+                        "endColumn": r.end + 1,
+                        "newText": r.new_text,
+                    }
                     for r in d.fix.replacements
                 ],
             }
@@ -237,7 +313,9 @@ def format_sarif(items: list[Reported]) -> str:
         "version": "2.1.0",
         "runs": [
             {
-                "tool": {"driver": {"name": "fz-lsp", "version": __version__, "informationUri": INFO_URI, "rules": rules}},
+                "tool": {
+                    "driver": {"name": "fz-lsp", "version": __version__, "informationUri": INFO_URI, "rules": rules}
+                },
                 "columnKind": "unicodeCodePoints",
                 "originalUriBaseIds": {"%SRCROOT%": {"uri": Path.cwd().as_uri() + "/"}},
                 "results": results,
@@ -255,7 +333,12 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-_GITHUB_COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice", Severity.HINT: "notice"}
+_GITHUB_COMMANDS = {
+    Severity.ERROR: "error",
+    Severity.WARNING: "warning",
+    Severity.INFO: "notice",
+    Severity.HINT: "notice",
+}
 
 
 def format_github(items: Iterable[Reported]) -> list[str]:
@@ -296,6 +379,14 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--select", type=_codes, help="only these codes or prefixes, comma-separated (FZ1,FZ203)")
     check.add_argument("--ignore", type=_codes, default=frozenset(), help="skip these codes or prefixes")
     check.add_argument("--warnings-as-errors", action="store_true", help="exit 1 on warnings too")
+    check.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="skip matching files and folders when searching folders (adds to the config's `exclude`); "
+        "a glob with `/` is relative to the current folder, one without matches any name",
+    )
     check.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel processes for large trees")
     check.add_argument("--no-progress", action="store_true", help="no progress indicator, even on a terminal")
     return parser
@@ -308,7 +399,7 @@ def _write(stream: TextIO, text: str) -> None:
 
 def run_check(args: argparse.Namespace) -> int:
     failures: list[str] = []
-    files = collect(args.paths, failures)
+    files = collect(args.paths, failures, args.exclude)
     selected = (args.select or frozenset(RULES)) - args.ignore
     show_progress = not args.no_progress and sys.stderr.isatty() and len(files) > 10
     results = _run_checks(files, selected, max(1, args.jobs), sys.stderr if show_progress else None)
@@ -342,8 +433,7 @@ def run_check(args: argparse.Namespace) -> int:
         f"Checked {summary['files']} file{'s' if summary['files'] != 1 else ''}: "
         f"{summary['errors']} error{'s' if summary['errors'] != 1 else ''}, "
         f"{summary['warnings']} warning{'s' if summary['warnings'] != 1 else ''}, "
-        f"{summary['infos'] + summary['hints']} other"
-        + (f"; {len(failures)} could not be checked" if failures else "")
+        f"{summary['infos'] + summary['hints']} other" + (f"; {len(failures)} could not be checked" if failures else "")
     )
     _write(sys.stdout if args.format in ("text", "github") else sys.stderr, line)
     if failures:

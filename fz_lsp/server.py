@@ -87,7 +87,11 @@ class FlowZapServer(LanguageServer):
 
     @property
     def encoding(self) -> str:
-        return str(self.workspace.position_encoding or "utf-16")
+        """The negotiated encoding as `utf-8`/`utf-16`/`utf-32` (`str()` of the enum is its name)."""
+        kind = self.workspace.position_encoding
+        if kind is None:
+            return "utf-16"
+        return kind.value if isinstance(kind, types.PositionEncodingKind) else str(kind)
 
     def positions(self, state: DocumentState) -> Positions:
         return Positions(state.lines, self.encoding)
@@ -121,9 +125,7 @@ class FlowZapServer(LanguageServer):
     # --- diagnostics ------------------------------------------------------------------------
 
     def diagnostics_of(self, state: DocumentState) -> list[types.Diagnostic]:
-        return diagnostics.lsp_diagnostics(
-            state.model, self.settings_for(state.uri), self.positions(state), state.uri
-        )
+        return diagnostics.lsp_diagnostics(state.model, self.settings_for(state.uri), self.positions(state), state.uri)
 
     def publish(self, state: DocumentState) -> None:
         if self.pull_diagnostics:
@@ -207,7 +209,10 @@ class FlowZapServer(LanguageServer):
             self.index[uri_key(uri)] = DocumentState(uri, text)
             if token is not None and number % 20 == 0:
                 progress.report(
-                    token, types.WorkDoneProgressReport(message=f"{number}/{len(files)}", percentage=number * 100 // len(files))
+                    token,
+                    types.WorkDoneProgressReport(
+                        message=f"{number}/{len(files)}", percentage=number * 100 // len(files)
+                    ),
                 )
         if token is not None:
             progress.end(token, types.WorkDoneProgressEnd(message=f"{len(files)} files"))
@@ -399,9 +404,7 @@ def on_references(ls: FlowZapServer, params: types.ReferenceParams) -> list[type
     if found is None:
         return []
     state, positions, line, column = found
-    return navigation.references(
-        state.model, positions, state.uri, line, column, params.context.include_declaration
-    )
+    return navigation.references(state.model, positions, state.uri, line, column, params.context.include_declaration)
 
 
 @server.feature(types.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT)

@@ -2,7 +2,8 @@
 
 Read from `.fz-lsp.toml` (top level) or `[tool.fz-lsp]` in `pyproject.toml`, the
 nearest one found walking up from the checked file; the server overlays what the
-editor sends (`workspace/configuration`, section `fz-lsp`).
+editor sends (`workspace/configuration`, section `fz-lsp`). A config file may also
+list `exclude` globs, which only the checker's folder search uses.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ class Settings:
     severities: Mapping[str, Severity] = field(default_factory=dict)
     debounce_ms: int = DEFAULT_DEBOUNCE_MS
     source: str | None = None  # the file the settings came from, for messages
+    exclude: tuple[str, ...] = ()  # globs relative to the config file's folder (folder search only)
 
     def severity(self, code: str) -> Severity:
         found = self.severities.get(code)
@@ -50,7 +52,7 @@ class Settings:
 
 def parse_severities(table: object, where: str) -> dict[str, Severity]:
     if not isinstance(table, Mapping):
-        raise ConfigError(f"{where}: `severity` must be a table of codes, like {{ FZ501 = \"off\" }}")
+        raise ConfigError(f'{where}: `severity` must be a table of codes, like {{ FZ501 = "off" }}')
     parsed: dict[str, Severity] = {}
     for code, word in table.items():
         code = str(code).upper()
@@ -63,6 +65,13 @@ def parse_severities(table: object, where: str) -> dict[str, Severity]:
                 f"{where}: {code} = {word!r} is not a severity (off, hint, info, warning, error)"
             ) from None
     return parsed
+
+
+def parse_exclude(value: object, where: str) -> tuple[str, ...]:
+    """`exclude = ["examples/broken", "*.draft.fz"]`: a list of glob strings."""
+    if not isinstance(value, list) or not all(isinstance(item, str) and item.strip("/") for item in value):
+        raise ConfigError(f'{where}: `exclude` must be a list of glob patterns, like ["examples/broken"]')
+    return tuple(value)
 
 
 def _table_of(path: Path) -> Mapping[str, Any] | None:
@@ -99,4 +108,5 @@ def load_settings(start: Path) -> Settings:
     if found is None:
         return Settings()
     path, table = found
-    return Settings(source=str(path)).overlay(table, str(path))
+    exclude = parse_exclude(table.get("exclude", []), str(path))
+    return Settings(source=str(path), exclude=exclude).overlay(table, str(path))

@@ -1,14 +1,17 @@
 """The semantic model of one file: lanes, nodes, edges, loops and every reference.
 
-Built from the statements in one pass over the lines (plus a pass over the
-structural lines for lane nesting). Per-line findings come memoised from
-`statement_checks`; what needs the whole file (resolution, duplicates, lanes,
-numbering, orphans) is computed here.
+Built once from the statements, then kept up to date edit by edit: an edit that
+leaves the lane structure and the line count alone (typing inside a line, the
+common case) only re-resolves the node IDs and edges it touches. Diagnostics are
+kept grouped by what they depend on (a line, a node ID, an edge's ends) so that
+an update recomputes just those groups; anything else rebuilds from scratch.
 """
 
 from __future__ import annotations
 
 import bisect
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -73,6 +76,7 @@ class Reference:
     role: Role
     node: Node | None
     lane: Lane | None  # the lane the prefix names, if any
+    context: Lane | None  # the lane the edge or loop is written in
 
 
 @dataclass(eq=False, slots=True)
@@ -84,6 +88,16 @@ class EdgeSite:
     lane: Lane | None
     source: Reference
     target: Reference
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        source, target = self.edge.source, self.edge.target
+        return (
+            source.ref.node.text,
+            source.handle.direction.text if source.handle else "",
+            target.ref.node.text,
+            target.handle.direction.text if target.handle else "",
+        )
 
 
 @dataclass(eq=False, slots=True)
@@ -104,23 +118,30 @@ def _related_lane(lane: Lane, what: str) -> Related:
     return Related(lane.line, name.start, name.end, what)
 
 
+def _same_lane(a: Lane | None, b: Lane | None) -> bool:
+    """Lanes compare by ID: a lane declared twice (FZ202) is still one lane."""
+    return a is not None and b is not None and a.id == b.id
+
+
+_STRUCTURAL = (LaneHeader, LaneClose, Comment)
+_WORD = re.compile(r"[^\W\d][\w-]*")
+EdgeKey = tuple[str, str, str, str]
+
+
 class Model:
     """Everything known about one file after analysis."""
+
+    _nodes: list[Node] | None
+    _edges: list[EdgeSite] | None
+    _loops: list[LoopSite] | None
+    _diagnostics: list[Diagnostic] | None
+    _sequence: list[Diagnostic] | None
 
     def __init__(self, lines: list[str], statements: list[Statement]) -> None:
         self.lines = lines
         self.statements = statements
-        self.lanes: list[Lane] = []
-        self.lane_table: dict[str, Lane] = {}
-        self.node_table: dict[str, Node] = {}
-        self.nodes: list[Node] = []
-        self.edges: list[EdgeSite] = []
-        self.loops: list[LoopSite] = []
-        self.node_refs: dict[str, list[Reference]] = {}
-        self.lane_refs: dict[str, list[tuple[int, Name]]] = {}
-        self.diagnostics: list[Diagnostic] = []
-        self._segment_starts: list[int] = []
-        self._segment_lanes: list[Lane | None] = []
+        self.edit_first = 0
+        self.lines_before: list[str] = []
         self._build()
 
     # --- queries ----------------------------------------------------------------------------
@@ -133,239 +154,348 @@ class Model:
     def references_to(self, node_id: str) -> list[Reference]:
         return self.node_refs.get(node_id, [])
 
-    # --- building ---------------------------------------------------------------------------
+    @property
+    def nodes(self) -> list[Node]:
+        if self._nodes is None:
+            self._nodes = [self._nodes_at[line] for line in sorted(self._nodes_at)]
+        return self._nodes
+
+    @property
+    def edges(self) -> list[EdgeSite]:
+        if self._edges is None:
+            self._edges = [self._edges_at[line] for line in sorted(self._edges_at)]
+        return self._edges
+
+    @property
+    def loops(self) -> list[LoopSite]:
+        if self._loops is None:
+            self._loops = [self._loops_at[line] for line in sorted(self._loops_at)]
+        return self._loops
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        """Every diagnostic but FZ504/FZ505 (see `sequence_diagnostics`), in file order."""
+        if self._diagnostics is None:
+            groups: list[Iterable[Diagnostic]] = [self._structure_diags, self._numbering]
+            groups.extend(self._local.values())
+            groups.extend(self._context.values())
+            groups.extend(self._per_id.values())
+            groups.extend(self._per_key.values())
+            self._diagnostics = self._finish(d for group in groups for d in group)
+        return self._diagnostics
+
+    def _finish(self, found: Iterable[Diagnostic]) -> list[Diagnostic]:
+        broken = self._broken
+        # One bad line gives one diagnostic: its syntax error, nothing derived from it.
+        kept = [d for d in found if d.line not in broken or d.code in ("FZ001", "FZ002")]
+        kept.sort(key=lambda d: (d.line, d.start, d.code, d.message))
+        return kept
+
+    # --- building from scratch ----------------------------------------------------------------
 
     def _build(self) -> None:
-        diagnostics = self.diagnostics
+        self.lanes: list[Lane] = []
+        self.lane_table: dict[str, Lane] = {}
+        self.node_table: dict[str, Node] = {}
+        self.node_refs: dict[str, list[Reference]] = {}
+        self.lane_refs: dict[str, list[tuple[int, Name]]] = {}
+        self._decls: dict[str, list[Node]] = {}
+        self._nodes_at: dict[int, Node] = {}
+        self._edges_at: dict[int, EdgeSite] = {}
+        self._loops_at: dict[int, LoopSite] = {}
+        self._edges_by_key: dict[EdgeKey, list[EdgeSite]] = {}
+        self._connected: dict[str, int] = {}
+        self._mentioned: dict[str, int] = {}  # words on lines that do not parse
+        self._dangling: set[str] = set()
+        self._structure_diags: list[Diagnostic] = []
+        self._numbering: list[Diagnostic] = []
+        self._local: dict[int, list[Diagnostic]] = {}
+        self._context: dict[int, list[Diagnostic]] = {}
+        self._per_id: dict[str, list[Diagnostic]] = {}
+        self._per_key: dict[EdgeKey, list[Diagnostic]] = {}
+        self._broken: set[int] = set()
+        self._segment_starts: list[int] = []
+        self._segment_lanes: list[Lane | None] = []
+        self._nodes = None
+        self._edges = None
+        self._loops = None
+        self._diagnostics = None
+        self._sequence = None
+
         self._structure()
-        statements = self.statements
-        starts, lanes_of = self._segment_starts, self._segment_lanes
-        segment = 0
-        next_start = starts[1] if len(starts) > 1 else len(statements)
-        lane: Lane | None = lanes_of[0] if lanes_of else None
-        node_table, lane_table = self.node_table, self.lane_table
-        edges: list[tuple[int, Edge, Lane | None]] = []
-        loops: list[tuple[int, Loop, Lane | None]] = []
-        broken: set[int] = set()
-        label_lines = {lane_.label_line for lane_ in self.lanes if lane_.label_line is not None}
-        lines = self.lines
-        for index, statement in enumerate(statements):
-            while index >= next_start:
-                segment += 1
-                lane = lanes_of[segment]
-                next_start = starts[segment + 1] if segment + 1 < len(starts) else len(statements)
-            findings = findings_for_line(lines[index])
-            if findings:
-                for finding in findings:
-                    diagnostics.append(
-                        Diagnostic(finding.code, index, finding.start, finding.end, finding.message, (), finding.fix)
-                    )
-            if statement.problem is not None:
-                broken.add(index)
-            kind = type(statement)
-            if kind is Edge:
-                edges.append((index, statement, lane))  # type: ignore[arg-type]
-            elif kind is NodeDecl:
-                self._declare(index, statement, lane)  # type: ignore[arg-type]
-            elif kind is Loop:
-                loops.append((index, statement, lane))  # type: ignore[arg-type]
-            elif kind is Comment:
-                self._comment(index, statement, index in label_lines)  # type: ignore[arg-type]
-        for lane_ in self.lanes:
-            first = lane_table.setdefault(lane_.id, lane_)
-            if first is not lane_:
-                name = lane_.id_name
-                diagnostics.append(
+        for lane in self.lanes:
+            first = self.lane_table.setdefault(lane.id, lane)
+            if first is not lane:
+                name = lane.id_name
+                self._structure_diags.append(
                     Diagnostic(
                         "FZ202",
-                        lane_.line,
-                        name.start,
-                        name.end,
-                        f"lane `{lane_.id}` is declared twice; lane IDs are unique",
-                        (_related_lane(first, f"first declaration of `{lane_.id}`"),),
-                    )
-                )
-        for index, edge, edge_lane in edges:
-            self._edge(index, edge, edge_lane)
-        for index, loop, loop_lane in loops:
-            self._loop(index, loop, loop_lane)
-        self._orphans_and_numbers(node_table)
-        self._sequence()
-        if broken:
-            # One bad line gives one diagnostic: its syntax error, nothing derived from it.
-            self.diagnostics = [
-                d for d in diagnostics if d.line not in broken or d.code in ("FZ001", "FZ002")
-            ]
-        self.diagnostics.sort(key=lambda d: (d.line, d.start, d.code))
-
-    def _structure(self) -> None:
-        """Find lanes and their extents from headers and braces alone."""
-        statements = self.statements
-        last_line = len(statements) - 1
-        stack: list[Lane] = []
-        opened: list[tuple[Lane, list[Lane]]] = []  # lane, lanes opened inside it
-        children: dict[int, list[Lane]] = {}
-        for index, statement in enumerate(statements):
-            kind = type(statement)
-            if kind is LaneHeader:
-                header: LaneHeader = statement  # type: ignore[assignment]
-                lane = Lane(header.lane.text, index, header, header.display_label, None, last_line, False)
-                if header.label is None and index + 1 <= last_line:
-                    after = statements[index + 1]
-                    if type(after) is Comment and after.text.startswith("#"):  # type: ignore[union-attr]
-                        lane.label = after.text[1:].strip()  # type: ignore[union-attr]
-                        lane.label_line = index + 1
-                if stack:
-                    lane.parent = stack[-1]
-                    children.setdefault(id(stack[-1]), []).append(lane)
-                stack.append(lane)
-                self.lanes.append(lane)
-                opened.append((lane, []))
-            elif kind is LaneClose:
-                if stack:
-                    lane = stack.pop()
-                    lane.end_line = index
-                    lane.closed = True
-                else:
-                    brace: Name = statement.brace  # type: ignore[union-attr]
-                    self.diagnostics.append(
-                        Diagnostic("FZ004", index, brace.start, brace.end, "`}` closes no lane")
-                    )
-        for lane in stack:  # never closed
-            inner = children.get(id(lane))
-            name = lane.id_name
-            if inner:
-                # The usual slip: a missing `}` before the next lane. End the lane there.
-                following = inner[0]
-                lane.end_line = following.line - 1
-                for child in inner:
-                    if child.parent is lane:
-                        child.parent = None
-                message = f"lane `{lane.id}` is not closed before the next lane `{following.id}`: add `}}`"
-                fix = Fix("Close the lane", (Replacement(following.line - lane.line, 0, 0, "}\n"),))
-            else:
-                message = f"lane `{lane.id}` is not closed before the end of the file: add `}}`"
-                fix = None
-            self.diagnostics.append(Diagnostic("FZ003", lane.line, name.start, name.end, message, (), fix))
-        for lane in self.lanes:
-            if lane.parent is not None:
-                name = lane.id_name
-                self.diagnostics.append(
-                    Diagnostic(
-                        "FZ005",
                         lane.line,
                         name.start,
                         name.end,
-                        f"lane `{lane.id}` is declared inside lane `{lane.parent.id}`; lanes do not nest",
-                        (_related_lane(lane.parent, f"lane `{lane.parent.id}` opens here"),),
+                        f"lane `{lane.id}` is declared twice; lane IDs are unique",
+                        (_related_lane(first, f"first declaration of `{lane.id}`"),),
                     )
                 )
-        self._segments()
+        starts, lanes_of = self._segment_starts, self._segment_lanes
+        segment = 0
+        count = len(self.statements)
+        next_start = starts[1] if len(starts) > 1 else count
+        current: Lane | None = lanes_of[0]
+        for index, statement in enumerate(self.statements):
+            while index >= next_start:
+                segment += 1
+                current = lanes_of[segment]
+                next_start = starts[segment + 1] if segment + 1 < len(starts) else count
+            self._add_line(index, statement, current)
+        for node_id, decls in self._decls.items():
+            self.node_table[node_id] = decls[0]
+        for node_id in {*self._decls, *self.node_refs}:
+            self._recompute_id(node_id)
+        for key in self._edges_by_key:
+            self._recompute_key(key)
+        self._recompute_numbering()
 
-    def _segments(self) -> None:
-        """Cut the file into runs of lines that share one lane (lane bodies exclude the header)."""
-        events: list[tuple[int, int, Lane]] = []
-        for order, lane in enumerate(self.lanes):
-            events.append((lane.line, 1, lane))  # body starts after the header
-            events.append((lane.end_line + 1, 0, lane))  # and stops after its last line
-        events.sort(key=lambda e: (e[0], e[1]))
-        starts, lanes = self._segment_starts, self._segment_lanes
-        starts.append(0)
-        lanes.append(None)
-        current: Lane | None = None
-        for line, opening, lane in events:
-            if opening:
-                current = lane
-            elif current is lane:
-                current = lane.parent if lane.parent is not None and lane.parent.end_line >= line else None
-            if starts[-1] == line:
-                lanes[-1] = current
+    def _add_line(self, index: int, statement: Statement, lane: Lane | None) -> tuple[set[str], set[EdgeKey]]:
+        """Register what one line declares and references; returns the IDs and edge keys it touches."""
+        ids: set[str] = set()
+        keys: set[EdgeKey] = set()
+        findings = findings_for_line(self.lines[index])
+        if findings:
+            self._local[index] = [Diagnostic(f.code, index, f.start, f.end, f.message, (), f.fix) for f in findings]
+        if statement.problem is not None:
+            self._broken.add(index)
+            for word in set(_WORD.findall(self.lines[index])):
+                self._mentioned[word] = self._mentioned.get(word, 0) + 1
+                ids.add(word)
+        kind = type(statement)
+        if kind is Edge:
+            edge: Edge = statement  # type: ignore[assignment]
+            source = self._reference(index, edge.source.ref, "source", lane)
+            target = self._reference(index, edge.target.ref, "target", lane)
+            site = EdgeSite(index, edge, lane, source, target)
+            self._edges_at[index] = site
+            key = site.key
+            self._edges_by_key.setdefault(key, []).append(site)
+            keys.add(key)
+            for ref in (source, target):
+                node_id = ref.ref.node.text
+                self._connected[node_id] = self._connected.get(node_id, 0) + 1
+                ids.add(node_id)
+            if lane is None:
+                self._context[index] = [
+                    Diagnostic(
+                        "FZ304",
+                        index,
+                        edge.start,
+                        edge.end,
+                        "edge outside every lane: write it inside its source node's lane",
+                    )
+                ]
+        elif kind is NodeDecl:
+            decl: NodeDecl = statement  # type: ignore[assignment]
+            node = Node(decl.node.text, index, decl, lane)
+            self._nodes_at[index] = node
+            decls = self._decls.setdefault(node.id, [])
+            decls.insert(bisect.bisect_left([n.line for n in decls], index), node)
+            if lane is not None:
+                lane_nodes = lane.nodes
+                lane_nodes.insert(bisect.bisect_left([n.line for n in lane_nodes], index), node)
+            ids.add(node.id)
+        elif kind is Loop:
+            loop: Loop = statement  # type: ignore[assignment]
+            members = [self._reference(index, member, "member", lane) for member in loop.members]
+            self._loops_at[index] = LoopSite(index, loop, lane, members)
+            ids.update(member.node.text for member in loop.members)
+            if lane is None:
+                self._context[index] = [
+                    Diagnostic(
+                        "FZ304",
+                        index,
+                        loop.keyword.start,
+                        loop.end,
+                        "loop outside every lane: write it inside a lane",
+                    )
+                ]
+        return ids, keys
+
+    def _reference(self, index: int, ref: Ref, role: Role, context: Lane | None) -> Reference:
+        reference = Reference(index, ref, role, None, None, context)
+        self.node_refs.setdefault(ref.node.text, []).append(reference)
+        if ref.lane is not None:
+            self.lane_refs.setdefault(ref.lane.text, []).append((index, ref.lane))
+        return reference
+
+    def _remove_line(self, index: int) -> tuple[set[str], set[EdgeKey]]:
+        """Undo `_add_line` for a line about to change."""
+        ids: set[str] = set()
+        keys: set[EdgeKey] = set()
+        self._local.pop(index, None)
+        self._context.pop(index, None)
+        if index in self._broken:
+            self._broken.discard(index)
+            for word in set(_WORD.findall(self.lines_before[index - self.edit_first])):
+                self._mentioned[word] -= 1
+                ids.add(word)
+        references: list[Reference] = []
+        if (node := self._nodes_at.pop(index, None)) is not None:
+            self._decls[node.id].remove(node)
+            if not self._decls[node.id]:
+                del self._decls[node.id]
+            if node.lane is not None:
+                node.lane.nodes.remove(node)
+            ids.add(node.id)
+        if (site := self._edges_at.pop(index, None)) is not None:
+            key = site.key
+            self._edges_by_key[key].remove(site)
+            if not self._edges_by_key[key]:
+                del self._edges_by_key[key]
+            keys.add(key)
+            references = [site.source, site.target]
+            for ref in references:
+                self._connected[ref.ref.node.text] -= 1
+        if (loop := self._loops_at.pop(index, None)) is not None:
+            references += loop.members
+        for reference in references:
+            node_id = reference.ref.node.text
+            ids.add(node_id)
+            remaining = [r for r in self.node_refs[node_id] if r is not reference]
+            if remaining:
+                self.node_refs[node_id] = remaining
             else:
-                starts.append(line)
-                lanes.append(current)
+                del self.node_refs[node_id]
+            prefix = reference.ref.lane
+            if prefix is not None:
+                uses = [u for u in self.lane_refs[prefix.text] if u[0] != index]
+                if uses:
+                    self.lane_refs[prefix.text] = uses
+                else:
+                    del self.lane_refs[prefix.text]
+        return ids, keys
 
-    def _declare(self, index: int, decl: NodeDecl, lane: Lane | None) -> None:
-        node_id = decl.node.text
-        node = Node(node_id, index, decl, lane)
-        self.nodes.append(node)
-        if lane is not None:
-            lane.nodes.append(node)
+    # --- keeping up with edits ----------------------------------------------------------------
+
+    def update(self, first: int, removed: list[Statement], removed_lines: list[str], added_count: int) -> None:
+        """Bring the model up to date after lines `first`.. were replaced.
+
+        `removed` are the statements (and texts) that were there; the new ones are
+        already in `self.statements`. Edits that move lines or touch lane structure rebuild.
+        """
+        added = self.statements[first : first + added_count]
+        self.edit_first, self.lines_before = first, removed_lines
+        if (
+            len(removed) != added_count
+            or any(isinstance(s, _STRUCTURAL) for s in removed)
+            or any(isinstance(s, _STRUCTURAL) for s in added)
+            or (first > 0 and isinstance(self.statements[first - 1], LaneHeader))
+        ):
+            self._build()
+            return
+        lane = self.lane_at(first)
+        ids: set[str] = set()
+        keys: set[EdgeKey] = set()
+        decl_touched = any(type(s) is NodeDecl for s in removed) or any(type(s) is NodeDecl for s in added)
+        for index in range(first, first + added_count):
+            more_ids, more_keys = self._remove_line(index)
+            ids |= more_ids
+            keys |= more_keys
+        for index in range(first, first + added_count):
+            more_ids, more_keys = self._add_line(index, self.statements[index], lane)
+            ids |= more_ids
+            keys |= more_keys
+        for node_id in ids:
+            decls = self._decls.get(node_id)
+            if decls:
+                self.node_table[node_id] = decls[0]
+            else:
+                self.node_table.pop(node_id, None)
+        if decl_touched:
+            # Suggestions for undeclared IDs name other nodes and their labels.
+            ids |= self._dangling
+            self._recompute_numbering()
+        for node_id in ids:
+            self._recompute_id(node_id)
+        for key in keys:
+            self._recompute_key(key)
+        self._nodes = None
+        self._edges = None
+        self._loops = None
+        self._diagnostics = None
+        self._sequence = None
+
+    # --- diagnostics by what they depend on -----------------------------------------------------
+
+    def _recompute_id(self, node_id: str) -> None:
+        """Resolve every use of `node_id` and redo the diagnostics that hang on it."""
+        found: list[Diagnostic] = []
+        decls = self._decls.get(node_id, [])
+        node = decls[0] if decls else None
+        for decl in decls:
+            name = decl.decl.node
+            if decl.lane is None:
+                found.append(
+                    Diagnostic(
+                        "FZ001",
+                        decl.line,
+                        name.start,
+                        name.end,
+                        f"node `{node_id}` is outside every lane: declare it inside `Lane {{ ... }}`",
+                    )
+                )
+            if decl is not node:
+                assert node is not None
+                where = f" in lane `{node.lane.id}`" if node.lane is not None else ""
+                found.append(
+                    Diagnostic(
+                        "FZ201",
+                        decl.line,
+                        name.start,
+                        name.end,
+                        f"node `{node_id}` is already declared{where}; node IDs are unique across lanes",
+                        (_related_decl(node, f"first declaration of `{node_id}`"),),
+                    )
+                )
+        references = self.node_refs.get(node_id, [])
+        references.sort(key=lambda r: (r.line, r.ref.node.start))
+        for reference in references:
+            self._resolve(reference, node, found)
+        if node is None and references:
+            self._dangling.add(node_id)
         else:
-            self.diagnostics.append(
-                Diagnostic(
-                    "FZ001",
-                    index,
-                    decl.node.start,
-                    decl.node.end,
-                    f"node `{node_id}` is outside every lane: declare it inside `Lane {{ ... }}`",
-                )
+            self._dangling.discard(node_id)
+        # A node named on a line that does not parse may well be linked there: no orphan warning.
+        if node is not None and not self._connected.get(node_id) and not self._mentioned.get(node_id):
+            name = node.decl.node
+            found.append(
+                Diagnostic("FZ501", node.line, name.start, name.end, f"node `{node_id}` takes part in no edge")
             )
-        first = self.node_table.setdefault(node_id, node)
-        if first is not node:
-            where = f" in lane `{first.lane.id}`" if first.lane is not None else ""
-            self.diagnostics.append(
-                Diagnostic(
-                    "FZ201",
-                    index,
-                    decl.node.start,
-                    decl.node.end,
-                    f"node `{node_id}` is already declared{where}; node IDs are unique across lanes",
-                    (_related_decl(first, f"first declaration of `{node_id}`"),),
-                )
-            )
-
-    def _comment(self, index: int, comment: Comment, is_label: bool) -> None:
-        if is_label:
-            self.diagnostics.append(
-                Diagnostic(
-                    "FZ301",
-                    index,
-                    comment.start,
-                    comment.end,
-                    "the lane's display label belongs on the header line, after `{`",
-                    (),
-                    Fix(
-                        "Move the label onto the header line",
-                        (
-                            Replacement(-1, len(self.lines[index - 1]), len(self.lines[index - 1]), " " + comment.text),
-                            Replacement(0, 0, len(self.lines[index]), ""),
-                        ),
-                    ),
-                )
-            )
+        if found:
+            self._per_id[node_id] = found
         else:
-            self.diagnostics.append(
-                Diagnostic(
-                    "FZ302",
-                    index,
-                    comment.start,
-                    comment.end,
-                    "FlowZap drops comments; only a lane's `# Display label` on its header line is kept",
-                )
-            )
+            self._per_id.pop(node_id, None)
 
-    def _resolve(self, index: int, ref: Ref, role: Role, lane: Lane | None) -> Reference:
-        diagnostics = self.diagnostics
-        node = self.node_table.get(ref.node.text)
+    def _resolve(self, reference: Reference, node: Node | None, found: list[Diagnostic]) -> None:
+        index, ref, lane = reference.line, reference.ref, reference.context
+        reference.node = node
         prefix = ref.lane
-        named_lane: Lane | None = None
+        named_lane = self.lane_table.get(prefix.text) if prefix is not None else None
+        reference.lane = named_lane
         if prefix is not None:
-            named_lane = self.lane_table.get(prefix.text)
-            self.lane_refs.setdefault(prefix.text, []).append((index, prefix))
             if named_lane is None:
-                diagnostics.append(self._unknown_lane(index, prefix, node))
-            elif node is not None and node.lane is not None and node.lane is not named_lane:
-                diagnostics.append(self._wrong_lane(index, ref, node, lane))
+                found.append(self._unknown_lane(index, prefix, node))
+            elif node is not None and node.lane is not None and node.lane.id != named_lane.id:
+                found.append(self._wrong_lane(index, ref, node, lane))
         if node is None:
-            diagnostics.append(self._dangling(index, ref))
-        elif (
-            role == "target"
+            found.append(self._dangling_diagnostic(index, ref))
+            return
+        if (
+            reference.role == "target"
             and prefix is None
             and lane is not None
             and node.lane is not None
-            and node.lane is not lane
+            and node.lane.id != lane.id
         ):
-            diagnostics.append(
+            found.append(
                 Diagnostic(
                     "FZ104",
                     index,
@@ -377,9 +507,20 @@ class Model:
                     replace(ref.node.start, ref.node.start, f"{node.lane.id}.", f"Add the prefix `{node.lane.id}.`"),
                 )
             )
-        reference = Reference(index, ref, role, node, named_lane)
-        self.node_refs.setdefault(ref.node.text, []).append(reference)
-        return reference
+        if reference.role == "source" and lane is not None and node.lane is not None and node.lane.id != lane.id:
+            site = self._edges_at[index]
+            home = node.lane
+            found.append(
+                Diagnostic(
+                    "FZ303",
+                    index,
+                    site.edge.source.start,
+                    site.edge.source.end,
+                    f"this edge starts at `{ref.node.text}` in lane `{home.id}` "
+                    f"but is written in lane `{lane.id}`; write it in `{home.id}`",
+                    (_related_decl(node, f"`{node.id}` is declared in lane `{home.id}`"),),
+                )
+            )
 
     def _unknown_lane(self, index: int, prefix: Name, node: Node | None) -> Diagnostic:
         guesses = closest_names(prefix.text, list(self.lane_table))
@@ -389,14 +530,12 @@ class Model:
         if guesses:
             fix = replace(prefix.start, prefix.end, guesses[0], f"Change to `{guesses[0]}`")
         hint = f"; did you mean `{guesses[0]}`?" if guesses else ""
-        return Diagnostic(
-            "FZ102", index, prefix.start, prefix.end, f"no lane is called `{prefix.text}`{hint}", (), fix
-        )
+        return Diagnostic("FZ102", index, prefix.start, prefix.end, f"no lane is called `{prefix.text}`{hint}", (), fix)
 
     def _wrong_lane(self, index: int, ref: Ref, node: Node, lane: Lane | None) -> Diagnostic:
         assert ref.lane is not None and node.lane is not None
         prefix = ref.lane
-        if node.lane is lane:  # the node is local: the prefix can simply go
+        if lane is not None and node.lane.id == lane.id:  # the node is local: the prefix can simply go
             fix = replace(prefix.start, ref.node.start, "", f"Remove the prefix `{prefix.text}.`")
         else:
             fix = replace(prefix.start, prefix.end, node.lane.id, f"Change to `{node.lane.id}`")
@@ -410,7 +549,7 @@ class Model:
             fix,
         )
 
-    def _dangling(self, index: int, ref: Ref) -> Diagnostic:
+    def _dangling_diagnostic(self, index: int, ref: Ref) -> Diagnostic:
         node_id = ref.node.text
         candidates = list(self.node_table)
         guesses = closest_names(node_id, candidates)
@@ -437,124 +576,192 @@ class Model:
         lane = f" in `{node.lane.id}`" if node.lane is not None else ""
         return f"`{node_id}`{label}{lane}"
 
-    def _edge(self, index: int, edge: Edge, lane: Lane | None) -> None:
-        source = self._resolve(index, edge.source.ref, "source", lane)
-        target = self._resolve(index, edge.target.ref, "target", lane)
-        self.edges.append(EdgeSite(index, edge, lane, source, target))
-        if lane is None:
-            self.diagnostics.append(
-                Diagnostic(
-                    "FZ304",
-                    index,
-                    edge.start,
-                    edge.end,
-                    "edge outside every lane: write it inside its source node's lane",
-                )
+    def _recompute_key(self, key: EdgeKey) -> None:
+        """FZ502 for the second and later copies of one edge."""
+        sites = sorted(self._edges_by_key.get(key, []), key=lambda s: s.line)
+        found = [
+            Diagnostic(
+                "FZ502",
+                site.line,
+                site.edge.start,
+                site.edge.end,
+                f"this edge from `{key[0]}` to `{key[2]}` is already drawn",
+                (Related(sites[0].line, sites[0].edge.start, sites[0].edge.end, "the same edge"),),
             )
-        elif source.node is not None and source.node.lane is not None and source.node.lane is not lane:
-            home = source.node.lane
-            self.diagnostics.append(
-                Diagnostic(
-                    "FZ303",
-                    index,
-                    edge.source.start,
-                    edge.source.end,
-                    f"this edge starts at `{edge.source.ref.node.text}` in lane `{home.id}` "
-                    f"but is written in lane `{lane.id}`; write it in `{home.id}`",
-                    (_related_decl(source.node, f"`{source.node.id}` is declared in lane `{home.id}`"),),
-                )
-            )
+            for site in sites[1:]
+        ]
+        if found:
+            self._per_key[key] = found
+        else:
+            self._per_key.pop(key, None)
 
-    def _loop(self, index: int, loop: Loop, lane: Lane | None) -> None:
-        members = [self._resolve(index, member, "member", lane) for member in loop.members]
-        self.loops.append(LoopSite(index, loop, lane, members))
-        if lane is None:
-            self.diagnostics.append(
-                Diagnostic(
-                    "FZ304",
-                    index,
-                    loop.keyword.start,
-                    loop.end,
-                    "loop outside every lane: write it inside a lane",
-                )
-            )
-
-    def _orphans_and_numbers(self, node_table: dict[str, Node]) -> None:
-        diagnostics = self.diagnostics
-        connected: set[str] = set()
-        seen_edges: dict[tuple[str, str, str, str], EdgeSite] = {}
-        for site in self.edges:
-            edge = site.edge
-            source, target = edge.source, edge.target
-            connected.add(source.ref.node.text)
-            connected.add(target.ref.node.text)
-            key = (
-                source.ref.node.text,
-                source.handle.direction.text if source.handle else "",
-                target.ref.node.text,
-                target.handle.direction.text if target.handle else "",
-            )
-            first = seen_edges.setdefault(key, site)
-            if first is not site:
-                diagnostics.append(
-                    Diagnostic(
-                        "FZ502",
-                        site.line,
-                        edge.start,
-                        edge.end,
-                        f"this edge from `{key[0]}` to `{key[2]}` is already drawn",
-                        (Related(first.line, first.edge.start, first.edge.end, "the same edge"),),
-                    )
-                )
+    def _recompute_numbering(self) -> None:
+        """FZ204: node numbers must be exactly 1..N."""
         numbers: dict[int, Node] = {}
-        for node_id, node in node_table.items():
-            if node_id not in connected:
-                name = node.decl.node
-                diagnostics.append(
-                    Diagnostic(
-                        "FZ501",
-                        node.line,
-                        name.start,
-                        name.end,
-                        f"node `{node_id}` takes part in no edge",
-                    )
-                )
+        for node_id, node in self.node_table.items():
             number = node_number(node_id)
             if number is not None:
                 numbers[number] = node
         count = len(numbers)
         extra = sorted(n for n in numbers if n > count)
-        if extra:
-            missing = [n for n in range(1, count + 1) if n not in numbers]
-            gap = ", ".join(f"n{n}" for n in missing[:5]) + (", ..." if len(missing) > 5 else "")
-            for number in extra:
-                name = numbers[number].decl.node
+        self._numbering = []
+        if not extra:
+            return
+        missing = [n for n in range(1, count + 1) if n not in numbers]
+        gap = ", ".join(f"n{n}" for n in missing[:5]) + (", ..." if len(missing) > 5 else "")
+        for number in extra:
+            name = numbers[number].decl.node
+            self._numbering.append(
+                Diagnostic(
+                    "FZ204",
+                    numbers[number].line,
+                    name.start,
+                    name.end,
+                    f"node numbers should run n1..n{count} with {count} node{'s' if count != 1 else ''}: "
+                    f"n{number} is past the end and {gap} {'is' if len(missing) == 1 else 'are'} missing",
+                )
+            )
+
+    # --- lanes: structure, extents and comments ------------------------------------------------
+
+    def _structure(self) -> None:
+        """Find lanes and their extents from headers, braces and comments alone."""
+        statements = self.statements
+        diagnostics = self._structure_diags
+        last_line = len(statements) - 1
+        stack: list[Lane] = []
+        children: dict[int, list[Lane]] = {}
+        label_lines: set[int] = set()
+        for index, statement in enumerate(statements):
+            kind = type(statement)
+            if kind is LaneHeader:
+                header: LaneHeader = statement  # type: ignore[assignment]
+                lane = Lane(header.lane.text, index, header, header.display_label, None, last_line, False)
+                if header.label is None and index + 1 <= last_line:
+                    after = statements[index + 1]
+                    if isinstance(after, Comment) and after.text.startswith("#"):
+                        lane.label = after.text[1:].strip()
+                        lane.label_line = index + 1
+                        label_lines.add(index + 1)
+                if stack:
+                    lane.parent = stack[-1]
+                    children.setdefault(id(stack[-1]), []).append(lane)
+                stack.append(lane)
+                self.lanes.append(lane)
+            elif kind is LaneClose:
+                if stack:
+                    lane = stack.pop()
+                    lane.end_line = index
+                    lane.closed = True
+                else:
+                    brace: Name = statement.brace  # type: ignore[union-attr]
+                    diagnostics.append(Diagnostic("FZ004", index, brace.start, brace.end, "`}` closes no lane"))
+            elif kind is Comment:
+                self._comment(index, statement, index in label_lines)  # type: ignore[arg-type]
+        for lane in stack:  # never closed
+            inner = children.get(id(lane))
+            name = lane.id_name
+            if inner:
+                # The usual slip: a missing `}` before the next lane. End the lane there.
+                following = inner[0]
+                lane.end_line = following.line - 1
+                for child in inner:
+                    if child.parent is lane:
+                        child.parent = None
+                message = f"lane `{lane.id}` is not closed before the next lane `{following.id}`: add `}}`"
+                fix: Fix | None = Fix("Close the lane", (Replacement(following.line - lane.line, 0, 0, "}\n"),))
+            else:
+                message = f"lane `{lane.id}` is not closed before the end of the file: add `}}`"
+                fix = None
+            diagnostics.append(Diagnostic("FZ003", lane.line, name.start, name.end, message, (), fix))
+        for lane in self.lanes:
+            if lane.parent is not None:
+                name = lane.id_name
                 diagnostics.append(
                     Diagnostic(
-                        "FZ204",
-                        numbers[number].line,
+                        "FZ005",
+                        lane.line,
                         name.start,
                         name.end,
-                        f"node numbers should run n1..n{count} with {count} nodes: "
-                        f"n{number} is past the end and {gap} {'is' if len(missing) == 1 else 'are'} missing",
+                        f"lane `{lane.id}` is declared inside lane `{lane.parent.id}`; lanes do not nest",
+                        (_related_lane(lane.parent, f"lane `{lane.parent.id}` opens here"),),
                     )
                 )
+        self._segments()
 
-    def _sequence(self) -> None:
+    def _segments(self) -> None:
+        """Cut the file into runs of lines that share one lane (lane bodies exclude the header)."""
+        events: list[tuple[int, int, Lane]] = []
+        for lane in self.lanes:
+            events.append((lane.line, 1, lane))  # body starts after the header
+            events.append((lane.end_line + 1, 0, lane))  # and stops after its last line
+        events.sort(key=lambda e: (e[0], e[1]))
+        starts, lanes = self._segment_starts, self._segment_lanes
+        starts.append(0)
+        lanes.append(None)
+        current: Lane | None = None
+        for line, opening, lane in events:
+            if opening:
+                current = lane
+            elif current is lane:
+                current = lane.parent if lane.parent is not None and lane.parent.end_line >= line else None
+            if starts[-1] == line:
+                lanes[-1] = current
+            else:
+                starts.append(line)
+                lanes.append(current)
+
+    def _comment(self, index: int, comment: Comment, is_label: bool) -> None:
+        if is_label:
+            header_line = self.lines[index - 1]
+            self._structure_diags.append(
+                Diagnostic(
+                    "FZ301",
+                    index,
+                    comment.start,
+                    comment.end,
+                    "the lane's display label belongs on the header line, after `{`",
+                    (),
+                    Fix(
+                        "Move the label onto the header line",
+                        (
+                            Replacement(-1, len(header_line), len(header_line), " " + comment.text),
+                            Replacement(0, 0, len(self.lines[index]), ""),
+                        ),
+                    ),
+                )
+            )
+        else:
+            self._structure_diags.append(
+                Diagnostic(
+                    "FZ302",
+                    index,
+                    comment.start,
+                    comment.end,
+                    "FlowZap drops comments; only a lane's `# Display label` on its header line is kept",
+                )
+            )
+
+    # --- sequence rules (off by default) ------------------------------------------------------
+
+    def sequence_diagnostics(self) -> list[Diagnostic]:
         """FZ504 and FZ505: request/response pairing between lanes, in edge order."""
+        if self._sequence is not None:
+            return self._sequence
+        found: list[Diagnostic] = []
         crossings: list[tuple[EdgeSite, Lane, Lane]] = []
         for site in self.edges:
             source, target = site.source.node, site.target.node
             if source is None or target is None or source.lane is None or target.lane is None:
                 continue
-            if source.lane is not target.lane:
+            if source.lane.id != target.lane.id:
                 crossings.append((site, source.lane, target.lane))
-        answered: set[tuple[int, int]] = {(id(a), id(b)) for _, a, b in crossings}
+        directions = {(a.id, b.id) for _, a, b in crossings}
         pending: list[tuple[Lane, Lane, EdgeSite]] = []
         for site, origin, destination in crossings:
             edge = site.edge
-            if (id(destination), id(origin)) not in answered:
-                self.diagnostics.append(
+            if (destination.id, origin.id) not in directions:
+                found.append(
                     Diagnostic(
                         "FZ504",
                         site.line,
@@ -563,23 +770,30 @@ class Model:
                         f"request from lane `{origin.id}` to `{destination.id}` has no edge back",
                     )
                 )
-            reply = next((p for p in pending if p[0] is destination and p[1] is origin), None)
+            reply = next((p for p in pending if p[0].id == destination.id and p[1].id == origin.id), None)
             if reply is not None:
                 pending.remove(reply)
                 continue
-            waiting = next((p for p in pending if p[0] is origin), None)
+            waiting = next((p for p in pending if p[0].id == origin.id), None)
             if waiting is not None:
-                self.diagnostics.append(
+                unanswered = waiting[2]
+                found.append(
                     Diagnostic(
                         "FZ505",
                         site.line,
                         edge.start,
                         edge.end,
                         f"lane `{origin.id}` sends a new request before `{waiting[1].id}` answered the previous one",
-                        (Related(waiting[2].line, waiting[2].edge.start, waiting[2].edge.end, "the unanswered request"),),
+                        (
+                            Related(
+                                unanswered.line, unanswered.edge.start, unanswered.edge.end, "the unanswered request"
+                            ),
+                        ),
                     )
                 )
             pending.append((origin, destination, site))
+        self._sequence = self._finish(found)
+        return self._sequence
 
 
 def describe_ref(reference: Reference) -> str:

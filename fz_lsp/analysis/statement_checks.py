@@ -272,9 +272,7 @@ def _loop(loop: Loop) -> list[Finding]:
         )
     if len(loop.members) < 2:
         count = "no members" if not loop.members else "one member"
-        found.append(
-            Finding("FZ401", keyword.start, keyword.end, f"loop has {count}; a loop takes two or more nodes")
-        )
+        found.append(Finding("FZ401", keyword.start, keyword.end, f"loop has {count}; a loop takes two or more nodes"))
     seen: set[str] = set()
     for member in loop.members:
         if member.node.text in seen:

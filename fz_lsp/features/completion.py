@@ -71,7 +71,9 @@ class _Builder:
                 label=label,
                 kind=kind,
                 detail=detail,
-                label_details=types.CompletionItemLabelDetails(detail=f"  {detail}" if detail else None, description=description),
+                label_details=types.CompletionItemLabelDetails(
+                    detail=f"  {detail}" if detail else None, description=description
+                ),
                 documentation=types.MarkupContent(types.MarkupKind.Markdown, documentation) if documentation else None,
                 filter_text=filter_text,
                 sort_text=sort,
@@ -128,7 +130,9 @@ def _next_free_id(model: Model) -> str:
     return f"n{number}"
 
 
-def completion(model: Model, positions: Positions, line: int, column: int, snippets: bool = True) -> list[types.CompletionItem]:
+def completion(
+    model: Model, positions: Positions, line: int, column: int, snippets: bool = True
+) -> list[types.CompletionItem]:
     if not 0 <= line < len(model.lines):
         return []
     text = model.lines[line]
@@ -153,25 +157,47 @@ def completion(model: Model, positions: Positions, line: int, column: int, snipp
         for key in NODE_KEYS:
             if key not in present:
                 builder.add(
-                    key, match.group(2), types.CompletionItemKind.Property,
-                    new_text=f'{key}:""', snippet=f'{key}:"$1"', documentation=WORDS[key],
+                    key,
+                    match.group(2),
+                    types.CompletionItemKind.Property,
+                    new_text=f'{key}:""',
+                    snippet=f'{key}:"$1"',
+                    documentation=WORDS[key],
                 )
         return builder.items
     if match := _EDGE_BRACKET.search(before):
-        builder.add("label", match.group(1), types.CompletionItemKind.Property, new_text='label=""',
-                    snippet='label="$1"', documentation="The text FlowZap shows on the edge.")
+        builder.add(
+            "label",
+            match.group(1),
+            types.CompletionItemKind.Property,
+            new_text='label=""',
+            snippet='label="$1"',
+            documentation="The text FlowZap shows on the edge.",
+        )
         return builder.items
     if match := _AFTER_DOT.search(before):
         first, second, partial = match.groups()
         if second is None and first in model.lane_table and not re.search(r"\)\s*$", before[: match.start()]):
             target_lane = model.lane_table[first]
             for node in target_lane.nodes:
-                builder.add(node.id, partial, types.CompletionItemKind.Reference, detail=node.label,
-                            documentation=_node_doc(node), filter_text=f"{node.id} {node.label or ''}".strip(),
-                            sort=f"{node_number(node.id) or 0:08d}")
+                builder.add(
+                    node.id,
+                    partial,
+                    types.CompletionItemKind.Reference,
+                    detail=node.label,
+                    documentation=_node_doc(node),
+                    filter_text=f"{node.id} {node.label or ''}".strip(),
+                    sort=f"{node_number(node.id) or 0:08d}",
+                )
             return builder.items
-        builder.add("handle(", partial, types.CompletionItemKind.Method, new_text="handle(",
-                    snippet="handle($1)", documentation=WORDS["handle"])
+        builder.add(
+            "handle(",
+            partial,
+            types.CompletionItemKind.Method,
+            new_text="handle(",
+            snippet="handle($1)",
+            documentation=WORDS["handle"],
+        )
         return builder.items
     if match := _AFTER_ARROW.search(before):
         _add_nodes(builder, model, match.group(1), lane, prefixed_others=True)
@@ -183,21 +209,48 @@ def completion(model: Model, positions: Positions, line: int, column: int, snipp
     if match := _LINE_START.match(before):
         typed = match.group(1)
         if lane is None:
-            builder.add("lane", typed, types.CompletionItemKind.Snippet, new_text="Lane { # Lane\n}",
-                        snippet="${1:Lane} { # ${2:Display label}\n$0\n}", documentation="A new lane.", sort="0")
+            builder.add(
+                "lane",
+                typed,
+                types.CompletionItemKind.Snippet,
+                new_text="Lane { # Lane\n}",
+                snippet="${1:Lane} { # ${2:Display label}\n$0\n}",
+                documentation="A new lane.",
+                sort="0",
+            )
             return builder.items
         next_id = _next_free_id(model)
-        builder.add(f"{next_id}: node", typed, types.CompletionItemKind.Snippet, new_text=f'{next_id}: rectangle label:""',
-                    snippet=f'{next_id}: ${{1|rectangle,circle,diamond,taskbox|}} label:"$2"',
-                    documentation=f"A new node with the next free ID, `{next_id}`.", sort="0a", filter_text=f"{next_id} node")
+        builder.add(
+            f"{next_id}: node",
+            typed,
+            types.CompletionItemKind.Snippet,
+            new_text=f'{next_id}: rectangle label:""',
+            snippet=f'{next_id}: ${{1|rectangle,circle,diamond,taskbox|}} label:"$2"',
+            documentation=f"A new node with the next free ID, `{next_id}`.",
+            sort="0a",
+            filter_text=f"{next_id} node",
+        )
         last = lane.nodes[-1] if lane.nodes else None
         if last is not None:
-            builder.add(f"{last.id} -> edge", typed, types.CompletionItemKind.Snippet,
-                        new_text=f"{last.id}.handle(right) -> ",
-                        snippet=f"{last.id}.handle(${{1|right,bottom,left,top|}}) -> $0",
-                        documentation=f"An edge from the last node, `{last.id}`.", sort="0b", filter_text=f"{last.id} edge")
-        builder.add("loop", typed, types.CompletionItemKind.Snippet, new_text="loop [] ",
-                    snippet="loop [${1:condition}] $0", documentation=WORDS["loop"], sort="0c")
+            builder.add(
+                f"{last.id} -> edge",
+                typed,
+                types.CompletionItemKind.Snippet,
+                new_text=f"{last.id}.handle(right) -> ",
+                snippet=f"{last.id}.handle(${{1|right,bottom,left,top|}}) -> $0",
+                documentation=f"An edge from the last node, `{last.id}`.",
+                sort="0b",
+                filter_text=f"{last.id} edge",
+            )
+        builder.add(
+            "loop",
+            typed,
+            types.CompletionItemKind.Snippet,
+            new_text="loop [] ",
+            snippet="loop [${1:condition}] $0",
+            documentation=WORDS["loop"],
+            sort="0c",
+        )
         _add_nodes(builder, model, typed, lane, prefixed_others=False)
         return builder.items
     return []

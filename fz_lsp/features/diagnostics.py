@@ -45,14 +45,15 @@ def fix_data(diagnostic: Diagnostic, positions: Positions) -> dict[str, Any] | N
 
 def lsp_diagnostics(model: Model, settings: Settings, positions: Positions, uri: str) -> list[types.Diagnostic]:
     result: list[types.Diagnostic] = []
-    for diagnostic in model.diagnostics:
+    found = model.diagnostics
+    if any(settings.severity(code) is not Severity.OFF for code in ("FZ504", "FZ505")):
+        found = sorted([*found, *model.sequence_diagnostics()], key=lambda d: (d.line, d.start, d.code, d.message))
+    for diagnostic in found:
         severity = settings.severity(diagnostic.code)
         if severity is Severity.OFF:
             continue
         related = [
-            types.DiagnosticRelatedInformation(
-                types.Location(uri, positions.range(r.line, r.start, r.end)), r.message
-            )
+            types.DiagnosticRelatedInformation(types.Location(uri, positions.range(r.line, r.start, r.end)), r.message)
             for r in diagnostic.related
         ]
         result.append(
@@ -71,9 +72,7 @@ def lsp_diagnostics(model: Model, settings: Settings, positions: Positions, uri:
     return result
 
 
-def code_actions(
-    diagnostics: list[types.Diagnostic], uri: str
-) -> list[types.CodeAction]:
+def code_actions(diagnostics: list[types.Diagnostic], uri: str) -> list[types.CodeAction]:
     """Quick fixes for the diagnostics the client sends back (their `data` holds the edit)."""
     actions = []
     for diagnostic in diagnostics:

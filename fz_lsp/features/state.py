@@ -20,9 +20,11 @@ class DocumentState:
         return self.source.lines
 
     def replace(self, start: tuple[int, int], end: tuple[int, int], text: str) -> None:
-        """Apply one edit in code-point positions."""
-        self.source.replace(start, end, text)
-        self._model = None
+        """Apply one edit in code-point positions; the model follows it incrementally."""
+        source = self.source
+        first, _, new_count = source.replace(start, end, text)
+        if self._model is not None:
+            self._model.update(first, source.removed_statements, source.removed_lines, new_count)
 
     def set_text(self, text: str) -> None:
         self.source = SourceText(text)

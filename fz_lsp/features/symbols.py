@@ -48,9 +48,7 @@ def document_symbols(model: Model, positions: Positions) -> list[types.DocumentS
     return symbols
 
 
-def workspace_symbols(
-    model: Model, positions: Positions, uri: str, query: str
-) -> list[types.WorkspaceSymbol]:
+def workspace_symbols(model: Model, positions: Positions, uri: str, query: str) -> list[types.WorkspaceSymbol]:
     """Lanes and nodes whose name or label contains `query` (case-insensitive)."""
     wanted = query.lower()
     found: list[types.WorkspaceSymbol] = []

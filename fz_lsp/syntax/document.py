@@ -40,10 +40,13 @@ class SourceText:
     def __init__(self, text: str) -> None:
         self.lines, self.endings = split_lines(text)
         self.statements: list[Statement] = [parse_line(line) for line in self.lines]
+        # What the last `replace` took out, for an analysis that updates itself.
+        self.removed_lines: list[str] = []
+        self.removed_statements: list[Statement] = []
 
     @property
     def text(self) -> str:
-        return "".join(line + ending for line, ending in zip(self.lines, self.endings))
+        return "".join(line + ending for line, ending in zip(self.lines, self.endings, strict=True))
 
     def clamp(self, line: int, column: int) -> tuple[int, int]:
         """The nearest real position: past the end of a line or file moves back to it."""
@@ -53,9 +56,7 @@ class SourceText:
             return len(self.lines) - 1, len(self.lines[-1])
         return line, max(0, min(column, len(self.lines[line])))
 
-    def replace(
-        self, start: tuple[int, int], end: tuple[int, int], new_text: str
-    ) -> tuple[int, int, int]:
+    def replace(self, start: tuple[int, int], end: tuple[int, int], new_text: str) -> tuple[int, int, int]:
         """Replace the text between two (line, column) positions.
 
         Returns (first line, old line count, new line count) of the spliced block.
@@ -63,12 +64,7 @@ class SourceText:
         (first, first_column), (last, last_column) = self.clamp(*start), self.clamp(*end)
         if (last, last_column) < (first, first_column):
             (first, first_column), (last, last_column) = (last, last_column), (first, first_column)
-        block = (
-            self.lines[first][:first_column]
-            + new_text
-            + self.lines[last][last_column:]
-            + self.endings[last]
-        )
+        block = self.lines[first][:first_column] + new_text + self.lines[last][last_column:] + self.endings[last]
         # A "\n" arriving right after a line that ends in "\r" joins it into one break.
         if first > 0 and self.endings[first - 1] == "\r" and block.startswith("\n"):
             first -= 1
@@ -79,6 +75,8 @@ class SourceText:
             lines.pop()
             endings.pop()
         old_count = last - first + 1
+        self.removed_lines = self.lines[first : last + 1]
+        self.removed_statements = self.statements[first : last + 1]
         self.lines[first : last + 1] = lines
         self.endings[first : last + 1] = endings
         self.statements[first : last + 1] = [parse_line(line) for line in lines]

@@ -7,7 +7,9 @@ touched: results are memoised by line text.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import re
 from importlib import resources
 from pathlib import Path
 
@@ -45,7 +47,7 @@ def grammar_text() -> str:
     return source_tree.read_text(encoding="utf-8")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def lark_parser(strict: bool = False) -> Lark:
     """The LALR parser with the contextual lexer, built once per process."""
     if strict:
@@ -158,10 +160,8 @@ def _statement(tree: Tree[Token]) -> Statement:
         if not label_trees:
             return Edge(source, _name(tokens[0]), target, None, target.end, target.end)
         open_bracket, key, separator, value, close_bracket = _tokens(label_trees[0])
-        label = Attribute(_name(key), _name(separator), _text(value))
-        return Edge(
-            source, _name(tokens[0]), target, label, _name(open_bracket).start, _name(close_bracket).end
-        )
+        edge_label = Attribute(_name(key), _name(separator), _text(value))
+        return Edge(source, _name(tokens[0]), target, edge_label, _name(open_bracket).start, _name(close_bracket).end)
     if kind == "loop":
         keyword, text = _name(tokens[0]), _name(tokens[1])
         if keyword.text.lower() != "loop":
@@ -205,6 +205,7 @@ _EXPECTED_WORDS = {
     "LANE_LABEL": "`# display label`",
     "COMMENT": "a comment",
     "$END": "the end of the line",
+    "<END-OF-FILE>": "the end of the line",  # lark's name for $END when it is all that may follow
 }
 
 _LINE_START = "expected a lane header (`Lane {`), a node (`n1: rectangle`), an edge, a loop or `}`"
@@ -238,9 +239,7 @@ def _problem(line: str, error: LarkError) -> SyntaxProblem:
         column = int(error.column) - 1
         char = line[column] if column < len(line) else ""
         if char == '"':
-            return SyntaxProblem(
-                "FZ002", "unterminated string: a closing `\"` is missing", column, len(line)
-            )
+            return SyntaxProblem("FZ002", 'unterminated string: a closing `"` is missing', column, len(line))
         expected = set(error.allowed or ())
         message = f"unexpected character {_describe(char)}: " + _expectation(line, column, expected)
         return SyntaxProblem("FZ001", message, column, column + 1)
@@ -249,10 +248,8 @@ def _problem(line: str, error: LarkError) -> SyntaxProblem:
         expected = set(error.expected)
         if token.type == "$END":
             column = len(line.rstrip())
-            return SyntaxProblem(
-                "FZ001", "line ends early: " + _expectation(line, column, expected), column, column
-            )
-        column = int(token.column) - 1  # type: ignore[arg-type]
+            return SyntaxProblem("FZ001", "line ends early: " + _expectation(line, column, expected), column, column)
+        column = int(token.column) - 1
         end = column + len(token)
         if token.type == "ARROW" and "LSQB" in expected:
             message = "an edge joins two endpoints: write `a -> b -> c` as two edges"
@@ -268,8 +265,25 @@ def _problem(line: str, error: LarkError) -> SyntaxProblem:
 def _with_problem(statement: Statement, problem: SyntaxProblem) -> Statement:
     """The part of a broken line that still reads, carrying the line's problem."""
     if isinstance(statement, (LaneHeader, LaneClose, NodeDecl, Edge, Loop)):
-        return type(statement)(*[getattr(statement, f) for f in statement.__slots__[:-1]], problem)  # type: ignore[arg-type]
+        return dataclasses.replace(statement, problem=problem)
     return Unparsed(problem)
+
+
+# A line that ends in `{` (and maybe `# label`) but does not parse, such as `My Lane {`:
+# still a lane header, so that the lines below keep their lane and the `}` its opener.
+_BROKEN_HEADER = re.compile(
+    r"(?P<id>[^\s{}\"#:()\[\]=<>][^{}\"#:()\[\]=<>]*?)[ \t\f\v]*(?P<brace>\{)[ \t\f\v]*(?P<label>#.*)?\Z"
+)
+
+
+def _broken_header(line: str, problem: SyntaxProblem) -> LaneHeader | None:
+    match = _BROKEN_HEADER.match(line, len(line) - len(line.lstrip(" \t\f\v\ufeff")))
+    if match is None:
+        return None
+    label = Name(match["label"], match.start("label"), match.end("label")) if match["label"] else None
+    brace = match.start("brace")
+    lane = Name(match["id"], match.start("id"), match.end("id"))
+    return LaneHeader(lane, Name("{", brace, brace + 1), label, problem)
 
 
 def _parse_whole(line: str) -> Statement:
@@ -302,4 +316,4 @@ def parse_line(line: str) -> Statement:
             return _with_problem(_parse_whole(prefix), problem)
         except (LarkError, _Rejected):
             prefix = prefix[: max(prefix.rfind(" "), prefix.rfind("\t"), 0)]
-    return Unparsed(problem)
+    return _broken_header(line, problem) or Unparsed(problem)

@@ -7,7 +7,6 @@ line number: the document knows which line each one sits on.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Union
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,4 +185,4 @@ class Unparsed:
     problem: SyntaxProblem
 
 
-Statement = Union[Blank, Comment, LaneHeader, LaneClose, NodeDecl, Edge, Loop, Unparsed]
+Statement = Blank | Comment | LaneHeader | LaneClose | NodeDecl | Edge | Loop | Unparsed
