@@ -90,7 +90,7 @@ def test_incremental_model_equals_scratch(sequence: list[tuple[float, float, flo
         got = [(d.code, d.line, d.start, d.end, d.message, d.related, d.fix) for d in state.model.diagnostics]
         assert got == _view(state.source.text)
         scratch = analyze_text(state.source.text)
-        assert [s.sequence_diagnostics() for s in (state.model, scratch)][0] == scratch.sequence_diagnostics()
+        assert state.model.sequence_diagnostics() == scratch.sequence_diagnostics()
         assert {k: [r.line for r in v] for k, v in state.model.node_refs.items()} == {
             k: sorted(r.line for r in v) for k, v in scratch.node_refs.items()
         }
