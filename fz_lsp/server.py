@@ -368,7 +368,22 @@ def on_completion(ls: FlowZapServer, params: types.CompletionParams) -> types.Co
         get_capability(ls.client_capabilities, "text_document.completion.completion_item.snippet_support", False)
     )
     items = completion.completion(state.model, positions, line, column, snippets)
-    return types.CompletionList(is_incomplete=False, items=items)
+    return types.CompletionList(is_incomplete=False, items=_fit_to_client(ls, items))
+
+
+def _fit_to_client(ls: FlowZapServer, items: list[types.CompletionItem]) -> list[types.CompletionItem]:
+    """Drop what the client did not declare: Markdown documentation, label details."""
+    caps = ls.client_capabilities
+    item_caps = "text_document.completion.completion_item"
+    markdown = types.MarkupKind.Markdown in (get_capability(caps, f"{item_caps}.documentation_format", None) or [])
+    details = bool(get_capability(caps, f"{item_caps}.label_details_support", False))
+    for item in items:
+        if not markdown and isinstance(item.documentation, types.MarkupContent):
+            item.documentation = item.documentation.value
+        label_details = item.label_details
+        if not details or (label_details is not None and not (label_details.detail or label_details.description)):
+            item.label_details = None
+    return items
 
 
 @server.feature(types.TEXT_DOCUMENT_HOVER)

@@ -160,12 +160,13 @@ def _forbidden(raw: str, start: int, what: str) -> list[Finding]:
     char = raw[index]
     kind = "control character" if ord(char) < 0xA0 else "emoji"
     column = start + index
+    article = "an" if what[0] in "aeiou" else "a"
     return [
         Finding(
             "FZ212",
             column,
             column + 1,
-            f"{kind} U+{ord(char):04X} in a {what}: FlowZap does not allow emoji or control characters",
+            f"{kind} U+{ord(char):04X} in {article} {what}: FlowZap does not allow emoji or control characters",
         )
     ]
 

@@ -51,23 +51,32 @@ function M.check()
   health.info('client start strategy for this version: ' .. (ok and strategy or tostring(strategy)))
 
   health.start('flowzap: filetype')
-  local detected
-  if vim.filetype and vim.filetype.match and vim.fn.has('nvim-0.8') == 1 then
-    detected = vim.filetype.match({ filename = 'example.fz' })
+  local ok_ft, got
+  if vim.fn.has('nvim-0.8') == 1 then
+    got = vim.filetype.match({ filename = 'example.fz' })
+    ok_ft = got == 'flowzap'
+  else
+    ok_ft = vim.fn.exists('#BufRead#*.fz') == 1
+    got = ok_ft and 'flowzap' or 'no BufRead autocommand for *.fz'
   end
-  if detected == 'flowzap' or (detected == nil and #vim.api.nvim_get_runtime_file('ftdetect/flowzap.lua', true) > 0) then
+  if ok_ft then
     health.ok('*.fz files get filetype flowzap')
   else
-    health.warn(
-      '*.fz is not detected as flowzap (got ' .. tostring(detected) .. ')',
-      { 'Is the plugin directory on the runtimepath, and is `filetype on` set?' }
-    )
+    health.warn('*.fz is not detected as flowzap (' .. tostring(got) .. ')', {
+      'Is the plugin directory on the runtimepath before `filetype on` runs?',
+      'If it is added later, run :runtime! ftdetect/flowzap.lua',
+    })
   end
 
   health.start('flowzap: server')
-  if not flowzap.config then
-    health.warn('require("flowzap").setup() has not been called', {
-      'Call it from your config, or on Neovim 0.11+ use vim.lsp.enable("flowzap").',
+  local enabled = vim.lsp.is_enabled ~= nil and vim.lsp.is_enabled('flowzap')
+  if flowzap.config then
+    health.ok('set up with require("flowzap").setup()')
+  elseif enabled then
+    health.ok('enabled with vim.lsp.enable("flowzap")')
+  else
+    health.warn('fz-lsp is not set up', {
+      'Call require("flowzap").setup() from your config, or on Neovim 0.11+ vim.lsp.enable("flowzap").',
     })
   end
   local config = flowzap.config

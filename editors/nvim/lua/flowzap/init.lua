@@ -153,9 +153,11 @@ local function command_ok(cmd)
   if type(cmd[1]) ~= 'string' or vim.fn.executable(cmd[1]) ~= 1 then
     notify_once(
       'cmd:' .. tostring(cmd[1]),
-      ("server command '%s' is not executable. Install fz-lsp so that it is on PATH "
-        .. "(for example with pipx), or pass its path as setup({ cmd = { ... } }). "
-        .. 'See :checkhealth flowzap.'):format(tostring(cmd[1])),
+      (
+        "server command '%s' is not executable. Install fz-lsp so that it is on PATH "
+        .. '(for example with pipx), or pass its path as setup({ cmd = { ... } }). '
+        .. 'See :checkhealth flowzap.'
+      ):format(tostring(cmd[1])),
       vim.log.levels.ERROR
     )
     return false
@@ -226,6 +228,32 @@ function M.attach(bufnr)
   return id
 end
 
+--- Make sure *.fz is detected as `flowzap`, whatever the order in which the
+--- plugin manager set up the runtimepath and `filetype on` (ftdetect/ covers
+--- the usual case). Buffers already open without a filetype get it now.
+function M.register_filetype()
+  if has('nvim-0.8') then
+    vim.filetype.add({ extension = { fz = 'flowzap' } })
+  elseif vim.fn.exists('#BufRead#*.fz') == 0 then
+    api.nvim_create_autocmd({ 'BufRead', 'BufNewFile' }, {
+      group = api.nvim_create_augroup('flowzap_filetype', { clear = true }),
+      pattern = '*.fz',
+      command = 'setfiletype flowzap',
+    })
+  end
+  for _, bufnr in ipairs(api.nvim_list_bufs()) do
+    if
+      api.nvim_buf_is_loaded(bufnr)
+      and vim.bo[bufnr].filetype == ''
+      and api.nvim_buf_get_name(bufnr):match('%.fz$')
+    then
+      api.nvim_buf_call(bufnr, function()
+        vim.cmd('setfiletype flowzap')
+      end)
+    end
+  end
+end
+
 local function filetype_buffers(filetypes)
   local out = {}
   for _, bufnr in ipairs(api.nvim_list_bufs()) do
@@ -264,6 +292,7 @@ function M.setup(opts)
     config[key] = nil
   end
   M.config = config
+  M.register_filetype()
 
   local group = api.nvim_create_augroup(GROUP, { clear = true })
 
@@ -291,8 +320,12 @@ end
 
 --- Stop every fz-lsp client and start it again for the buffers it served.
 function M.restart()
-  if not M.config then
-    vim.notify('flowzap: setup() has not been called', vim.log.levels.WARN)
+  local strategy, config = M.strategy, M.config
+  if not strategy and vim.lsp.is_enabled ~= nil and vim.lsp.is_enabled(NAME) then
+    strategy, config = 'enable', vim.lsp.config[NAME]
+  end
+  if not strategy or not config then
+    vim.notify('flowzap: not set up: call require("flowzap").setup()', vim.log.levels.WARN)
     return
   end
   local buffers, ids = {}, {}
@@ -319,13 +352,13 @@ function M.restart()
     vim.wait(1000, all_stopped, 20)
   end
   if next(buffers) == nil then
-    for _, bufnr in ipairs(filetype_buffers(M.config.filetypes)) do
+    for _, bufnr in ipairs(filetype_buffers(config.filetypes or { 'flowzap' })) do
       buffers[bufnr] = true
     end
   end
   for bufnr in pairs(buffers) do
     if usable_buffer(bufnr) then
-      if M.strategy == 'enable' then
+      if strategy == 'enable' then
         api.nvim_exec_autocmds('FileType', { group = 'nvim.lsp.enable', buffer = bufnr })
       else
         M.attach(bufnr)
@@ -337,9 +370,13 @@ end
 --- Lines describing the running clients (used by :FlowZapInfo and :checkhealth).
 function M.describe()
   local lines = {}
-  table.insert(lines, ('strategy: %s'):format(M.strategy or 'not set up'))
-  if M.config and type(M.config.cmd) == 'table' then
-    table.insert(lines, ('cmd: %s'):format(table.concat(M.config.cmd, ' ')))
+  local strategy, config = M.strategy, M.config
+  if not strategy and vim.lsp.is_enabled ~= nil and vim.lsp.is_enabled(NAME) then
+    strategy, config = 'vim.lsp.enable() without setup()', vim.lsp.config[NAME]
+  end
+  table.insert(lines, ('strategy: %s'):format(strategy or 'not set up'))
+  if config and type(config.cmd) == 'table' then
+    table.insert(lines, ('cmd: %s'):format(table.concat(config.cmd, ' ')))
   end
   local clients = M.clients()
   if #clients == 0 then

@@ -1,0 +1,162 @@
+"""Diagnostics: pushed with versions or pulled with result IDs, debounced, and configurable."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from lsp_support import Session
+from lsprotocol import types as t
+
+DIAGRAM = """\
+Front { # 前台 Front desk
+n1: circle label:"来客"
+n2: rectangle label:"Check in"
+n1.handle(right) -> n2.handle(left)
+n2.handle(bottom) -> Back.n9.handle(top) [label="登记"]
+}
+Back { # 后台
+n3: rectangle label:"Assign room"
+}
+"""
+FIXED_TARGET = "Back.n3"  # what repairs the dangling `Back.n9`
+
+
+def codes(diagnostics: list[t.Diagnostic]) -> list[tuple[str, t.DiagnosticSeverity | None]]:
+    return [(str(d.code), d.severity) for d in diagnostics]
+
+
+def replace_word(session: Session, text: str, word: str, new: str) -> t.TextDocumentContentChangePartial:
+    return t.TextDocumentContentChangePartial(range=session.doc(text).range(word), text=new)
+
+
+async def test_diagnostics_on_open_and_change(lsp: Session) -> None:
+    uri = lsp.open(DIAGRAM, version=3)
+    doc = lsp.doc(DIAGRAM)
+    first = await lsp.diagnostics(uri, 3)
+    assert [(d.code, d.range) for d in first] == [
+        ("FZ101", doc.range("n9")),
+        ("FZ501", doc.range("n3")),
+    ]
+    lsp.change(uri, 4, replace_word(lsp, DIAGRAM, "n9", "n3"))
+    assert await lsp.diagnostics(uri, 4) == []
+    if not lsp.pull:
+        assert [p.version for p in lsp.publishes_for(uri)] == [3, 4]
+
+
+async def test_push_carries_the_version_and_close_clears(lsp: Session) -> None:
+    uri = lsp.open(DIAGRAM, version=7)
+    if lsp.pull:
+        assert len(await lsp.diagnostics(uri, 7)) == 2
+        lsp.close(uri)
+        report = await lsp.pull_report(uri)  # closed: nothing to report (and nothing was pushed)
+        assert isinstance(report, t.RelatedFullDocumentDiagnosticReport) and list(report.items) == []
+        return
+    published = await lsp.wait_publish(uri, lambda p: p.version == 7)
+    assert len(published.diagnostics) == 2
+    lsp.close(uri)
+    cleared = await lsp.wait_publish(uri, lambda p: p.version is None)
+    assert list(cleared.diagnostics) == []
+    assert lsp.publishes_for(uri) == [published, cleared]
+
+
+async def test_pull_reports_result_ids_and_unchanged(lsp: Session) -> None:
+    uri = lsp.open(DIAGRAM)
+    first = await lsp.pull_report(uri)
+    assert isinstance(first, t.RelatedFullDocumentDiagnosticReport)
+    assert first.kind == "full" and first.result_id
+    assert codes(list(first.items)) == [("FZ101", t.DiagnosticSeverity.Error), ("FZ501", t.DiagnosticSeverity.Warning)]
+
+    second = await lsp.pull_report(uri, previous=first.result_id)
+    assert isinstance(second, t.RelatedUnchangedDocumentDiagnosticReport)
+    assert second.kind == "unchanged" and second.result_id == first.result_id
+
+    lsp.change(uri, 2, replace_word(lsp, DIAGRAM, "Back.n9", FIXED_TARGET))
+    third = await lsp.pull_report(uri, previous=first.result_id)
+    assert isinstance(third, t.RelatedFullDocumentDiagnosticReport)
+    assert third.result_id != first.result_id and list(third.items) == []
+
+    closed = lsp.new_uri("never-opened")
+    report = await lsp.pull_report(closed)
+    assert isinstance(report, t.RelatedFullDocumentDiagnosticReport) and list(report.items) == []
+
+
+async def test_quick_fix_from_diagnostic_data(lsp: Session) -> None:
+    uri = lsp.open(DIAGRAM)
+    doc = lsp.doc(DIAGRAM)
+    dangling = next(d for d in await lsp.diagnostics(uri, 1) if d.code == "FZ101")
+    actions = await lsp.client.text_document_code_action_async(
+        t.CodeActionParams(
+            text_document=t.TextDocumentIdentifier(uri),
+            range=dangling.range,
+            context=t.CodeActionContext(diagnostics=[dangling]),
+        )
+    )
+    assert actions is not None
+    [action] = actions
+    assert isinstance(action, t.CodeAction)
+    assert action.title == "Change to `n3`" and action.kind == t.CodeActionKind.QuickFix
+    assert action.edit == t.WorkspaceEdit(changes={uri: (t.TextEdit(doc.range("n9"), "n3"),)})
+
+
+async def test_debounce_publishes_once_with_the_last_version(lsp: Session) -> None:
+    await lsp.change_configuration({"fz-lsp": {"debounceMs": 100}})
+    try:
+        uri = lsp.open(DIAGRAM)
+        text, old = DIAGRAM, "Back.n9"
+        for version, new in enumerate(["Back.n8", "Back.n7", "Back.n6", "Back.n5", "Back.n3"], start=2):
+            lsp.change(uri, version, replace_word(lsp, text, old, new))
+            text, old = text.replace(old, new), new
+        if lsp.pull:
+            assert await lsp.diagnostics(uri, 6) == []
+        else:
+            published = await lsp.wait_publish(uri, lambda p: p.version == 6)
+            assert list(published.diagnostics) == []
+            await asyncio.sleep(0.3)  # anything stale would have arrived by now
+            assert [p.version for p in lsp.publishes_for(uri)] == [6]
+    finally:
+        await lsp.change_configuration({"fz-lsp": {"debounceMs": 0}})
+
+
+async def test_severity_from_workspace_configuration(lsp: Session) -> None:
+    uri = lsp.open(DIAGRAM)
+    before = await lsp.diagnostics(uri, 1)
+    assert codes(before) == [("FZ101", t.DiagnosticSeverity.Error), ("FZ501", t.DiagnosticSeverity.Warning)]
+    first_pull = await lsp.pull_report(uri) if lsp.pull else None
+
+    mark = len(lsp.client.publishes)
+    lsp.client.set_configuration({"debounceMs": 0, "severity": {"FZ501": "off", "FZ101": "info"}}, section="fz-lsp")
+    try:
+        await lsp.change_configuration(None)
+        expected = [("FZ101", t.DiagnosticSeverity.Information)]
+        if first_pull is not None:
+            # The client pulls again after a settings change; the old result ID no longer matches.
+            report = await lsp.pull_report(uri, previous=first_pull.result_id)
+            assert isinstance(report, t.RelatedFullDocumentDiagnosticReport)
+            assert report.result_id != first_pull.result_id
+            assert codes(list(report.items)) == expected
+        else:
+            republished = await lsp.wait_publish(uri, lambda p: True, since=mark)
+            assert republished.version == 1
+            assert codes(list(republished.diagnostics)) == expected
+    finally:
+        lsp.client.set_configuration({"debounceMs": 0}, section="fz-lsp")
+        await lsp.change_configuration(None)
+    restored = lsp.open(DIAGRAM)
+    assert codes(await lsp.diagnostics(restored, 1)) == codes(before)
+
+
+async def test_severity_from_config_file_next_to_the_document(lsp: Session, tmp_path: Path) -> None:
+    folder = tmp_path / "项目 docs"
+    folder.mkdir()
+    (folder / ".fz-lsp.toml").write_text('[severity]\nFZ501 = "off"\nFZ101 = "warning"\n', encoding="utf-8")
+    path = folder / "hotel.fz"
+    path.write_text(DIAGRAM, encoding="utf-8")
+    uri = lsp.open(DIAGRAM, uri=path.as_uri())
+    assert codes(await lsp.diagnostics(uri, 1)) == [("FZ101", t.DiagnosticSeverity.Warning)]
+
+    elsewhere = lsp.open(DIAGRAM)  # no config file there: the defaults
+    assert codes(await lsp.diagnostics(elsewhere, 1)) == [
+        ("FZ101", t.DiagnosticSeverity.Error),
+        ("FZ501", t.DiagnosticSeverity.Warning),
+    ]
