@@ -9,7 +9,9 @@ from fz_lsp.syntax.document import SourceText, split_lines
 from fz_lsp.syntax.parser import parse_line
 from fz_lsp.syntax.statements import Blank, Edge, LaneClose, LaneHeader, NodeDecl
 
-TEXT = 'Orders { # Orders\nn1: circle label:"Start"\nn2: rectangle label:"订单"\nn1.handle(right) -> n2.handle(left)\n}\n'
+TEXT = (
+    'Orders { # Orders\nn1: circle label:"Start"\nn2: rectangle label:"订单"\nn1.handle(right) -> n2.handle(left)\n}\n'
+)
 
 
 @pytest.mark.parametrize(
@@ -39,7 +41,10 @@ def test_line_endings_are_kept(ending: str) -> None:
 
 
 def test_mixed_line_endings_analyse_alike() -> None:
-    mixed = 'Orders { # Orders\r\nn1: circle label:"Start"\rn2: rectangle label:"订单"\nn1.handle(right) -> n2.handle(left)\r\n}'
+    mixed = (
+        'Orders { # Orders\r\nn1: circle label:"Start"\rn2: rectangle label:"订单"\n'
+        "n1.handle(right) -> n2.handle(left)\r\n}"
+    )
     assert analyze_text(mixed).diagnostics == []
     assert [n.line for n in analyze_text(mixed).nodes] == [1, 2]
 

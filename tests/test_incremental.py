@@ -61,7 +61,7 @@ PIECES = [
     "->",
     "Billing.",
     "Orders.",
-    " [label=\"",
+    ' [label="',
     "]",
     "[",
     "{",
@@ -86,7 +86,7 @@ PIECES = [
 ]
 
 inserted_text = st.lists(st.sampled_from(PIECES), min_size=0, max_size=6).map("".join) | st.text(
-    alphabet=st.sampled_from(list("n1:{}[]\"\\.()->=# \t\r\nx订🚚é")), max_size=12
+    alphabet=st.sampled_from(list('n1:{}[]"\\.()->=# \t\r\nx订🚚é')), max_size=12
 )
 
 
@@ -136,16 +136,23 @@ def snapshot(model: Model) -> object:
         return getattr(lane, "id", None)
 
     return (
-        [(lane.id, lane.line, lane.end_line, lane.closed, lane.label, lane.label_line, lane_id(lane.parent))
-         for lane in model.lanes],
+        [
+            (lane.id, lane.line, lane.end_line, lane.closed, lane.label, lane.label_line, lane_id(lane.parent))
+            for lane in model.lanes
+        ],
         sorted(model.lane_table),
         [(node.id, node.line, lane_id(node.lane)) for node in model.nodes],
         sorted((node_id, node.line) for node_id, node in model.node_table.items()),
-        [(site.line, lane_id(site.lane), site.source.node is not None, site.target.node is not None)
-         for site in model.edges],
+        [
+            (site.line, lane_id(site.lane), site.source.node is not None, site.target.node is not None)
+            for site in model.edges
+        ],
         [(site.line, lane_id(site.lane), [m.node is not None for m in site.members]) for site in model.loops],
-        sorted((node_id, [(r.line, r.ref.node.start, r.role) for r in refs])
-               for node_id, refs in model.node_refs.items() if refs),
+        sorted(
+            (node_id, [(r.line, r.ref.node.start, r.role) for r in refs])
+            for node_id, refs in model.node_refs.items()
+            if refs
+        ),
         [lane_id(model.lane_at(line)) for line in range(len(model.lines))],
         model.diagnostics,
         model.sequence_diagnostics(),

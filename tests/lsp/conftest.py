@@ -14,9 +14,13 @@ from pathlib import Path
 import pytest
 import pytest_lsp
 from lsp_support import (
+    BIG_FILE_BYTES,
+    BIG_FILE_NAME,
     ENCODINGS,
     PRESETS,
     SERVER_COMMAND,
+    WORKSPACE_NESTED,
+    WORKSPACE_ORDERS,
     RecordingClient,
     Session,
     initialize_params,
@@ -25,28 +29,6 @@ from lsp_support import (
 )
 from lsprotocol import types as t
 from pytest_lsp import ClientServerConfig
-
-BIG_FILE_BYTES = 5 * 1024 * 1024 + 1
-
-WORKSPACE_ORDERS = """\
-Orders { # 订单 Orders
-n1: circle label:"收到订单"
-n2: rectangle label:"Pack parcel"
-n1.handle(right) -> n2.handle(left)
-n2.handle(bottom) -> Courier.n3.handle(top) [label="交接"]
-}
-Courier { # Courier
-n3: circle label:"Delivered"
-}
-"""
-
-WORKSPACE_NESTED = """\
-Support { # 客服
-n1: rectangle label:"Answer ticket"
-n2: circle label:"Closed"
-n1.handle(right) -> n2.handle(left)
-}
-"""
 
 
 @pytest.fixture(scope="session")
@@ -57,7 +39,7 @@ def workspace_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "team").mkdir()
     (root / "team" / "support.fz").write_text(WORKSPACE_NESTED, encoding="utf-8")
     line = b'n1: rectangle label:"filler"\n'
-    with (root / "huge.fz").open("wb") as handle:
+    with (root / BIG_FILE_NAME).open("wb") as handle:
         handle.write(b"Huge { # Huge\n")
         handle.write(line * (BIG_FILE_BYTES // len(line) + 1))
     (root / "notes.txt").write_text("Orders { # not a diagram\n", encoding="utf-8")

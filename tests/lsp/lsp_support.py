@@ -49,6 +49,31 @@ n4.handle(top) -> Shop.n3.handle(bottom) [label="Paid ✅"]
 LOOP_LINE = 7
 
 
+# The workspace folder every session server starts with (see conftest.py).
+BIG_FILE_NAME = "huge.fz"
+BIG_FILE_BYTES = 5 * 1024 * 1024 + 1
+
+WORKSPACE_ORDERS = """\
+Orders { # 订单 Orders
+n1: circle label:"收到订单"
+n2: rectangle label:"Pack parcel"
+n1.handle(right) -> n2.handle(left)
+n2.handle(bottom) -> Courier.n3.handle(top) [label="交接"]
+}
+Courier { # Courier
+n3: circle label:"Delivered"
+}
+"""
+
+WORKSPACE_NESTED = """\
+Support { # 客服
+n1: rectangle label:"Answer ticket"
+n2: circle label:"Closed"
+n1.handle(right) -> n2.handle(left)
+}
+"""
+
+
 # --- the client --------------------------------------------------------------------------------
 
 

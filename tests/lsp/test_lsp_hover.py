@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from lsprotocol import types as t
-
 from lsp_support import LOOP_LINE, MAIN, Session
+from lsprotocol import types as t
 
 SHOP_LANE = "`Shop` (商店 🛒 Shop)"
 BILLING_LANE = "`Billing` (账单 🧾)"

@@ -19,7 +19,7 @@ set -u -o pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../../.." && pwd)
-cache=${FZ_EDITORS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/fz-lsp-editors}
+cache=${FZ_EDITORS_CACHE:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/fz-lsp-editors}
 nvim07=${FZ_NVIM07:-/usr/bin/nvim}
 nvim011_venv=$cache/nvim-0.11-venv
 nvim011=${FZ_NVIM011:-$nvim011_venv/bin/nvim}

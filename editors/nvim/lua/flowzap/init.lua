@@ -177,7 +177,12 @@ local function client_config(bufnr, base)
   if config.root_dir == nil then
     config.root_dir = M.find_root(bufnr, base.root_markers)
   elseif type(config.root_dir) == 'function' then
-    config.root_dir = config.root_dir(api.nvim_buf_get_name(bufnr), bufnr)
+    -- Neovim 0.11's form, fun(bufnr, on_dir); here on_dir must be called at once.
+    local found
+    config.root_dir(bufnr, function(dir)
+      found = dir
+    end)
+    config.root_dir = found
   end
   return config
 end
