@@ -10,7 +10,7 @@ import asyncio
 import logging
 import os
 import traceback
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -186,7 +186,19 @@ class FlowZapServer(LanguageServer):
 
     # --- workspace index --------------------------------------------------------------------
 
-    def index_workspace(self, token: str | None) -> None:
+    def index_workspace(self, token: str | None, loop: asyncio.AbstractEventLoop | None = None) -> None:
+        """Read the workspace's `.fz` files; runs in a worker thread when given the server's `loop`.
+
+        Messages to the client then go through that loop: a TCP or WebSocket transport
+        must not be written to from another thread.
+        """
+
+        def send(action: Callable[..., None], *args: Any) -> None:
+            if loop is None:
+                action(*args)
+            else:
+                loop.call_soon_threadsafe(action, *args)
+
         folders = [uri_path(f.uri) for f in self.workspace.folders.values()]
         files: list[Path] = []
         for folder in folders:
@@ -194,28 +206,26 @@ class FlowZapServer(LanguageServer):
                 files.extend(p for p in folder.rglob("*.fz") if p.is_file())
         progress = self.work_done_progress
         if token is not None:
-            progress.begin(token, types.WorkDoneProgressBegin(title="Indexing FlowZap files", percentage=0))
+            send(progress.begin, token, types.WorkDoneProgressBegin(title="Indexing FlowZap files", percentage=0))
         for number, path in enumerate(files, start=1):
             try:
                 size = path.stat().st_size
                 if size > MAX_INDEXED_BYTES:
-                    self.log(f"fz-lsp: skipped {path} ({size} bytes; files over 5 MB are not indexed)")
+                    send(self.log, f"fz-lsp: skipped {path} ({size} bytes; files over 5 MB are not indexed)")
                     continue
                 text = path.read_bytes().decode("utf-8-sig", errors="replace")
             except OSError as error:
-                self.log(f"fz-lsp: cannot read {path}: {error.strerror}")
+                send(self.log, f"fz-lsp: cannot read {path}: {error.strerror}")
                 continue
             uri = path.as_uri()
             self.index[uri_key(uri)] = DocumentState(uri, text)
             if token is not None and number % 20 == 0:
-                progress.report(
-                    token,
-                    types.WorkDoneProgressReport(
-                        message=f"{number}/{len(files)}", percentage=number * 100 // len(files)
-                    ),
+                report = types.WorkDoneProgressReport(
+                    message=f"{number}/{len(files)}", percentage=number * 100 // len(files)
                 )
+                send(progress.report, token, report)
         if token is not None:
-            progress.end(token, types.WorkDoneProgressEnd(message=f"{len(files)} files"))
+            send(progress.end, token, types.WorkDoneProgressEnd(message=f"{len(files)} files"))
 
 
 server = FlowZapServer()
@@ -256,7 +266,8 @@ async def initialized(ls: FlowZapServer, params: types.InitializedParams) -> Non
             await ls.work_done_progress.create_async(token)
         except Exception:
             token = None
-    await asyncio.get_running_loop().run_in_executor(None, ls.index_workspace, token)
+    loop = asyncio.get_running_loop()
+    await loop.run_in_executor(None, ls.index_workspace, token, loop)
 
 
 @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)

@@ -77,7 +77,7 @@ def parse_exclude(value: object, where: str) -> tuple[str, ...]:
 def _table_of(path: Path) -> Mapping[str, Any] | None:
     try:
         with path.open("rb") as handle:
-            data = tomllib.load(handle)
+            data: dict[str, Any] = tomllib.load(handle)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML: {error}") from None
     except UnicodeDecodeError as error:

@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 import pytest
 from lsp_support import (
+    BIG_FILE_NAME,
     ENCODINGS,
     MAIN,
     PRESETS,
@@ -228,7 +229,7 @@ def _fz_lsp_command() -> list[str]:
 
 
 @pytest.mark.parametrize("preset", PRESETS)
-async def test_tcp_transport_answers_initialize(preset: str) -> None:
+async def test_tcp_transport(preset: str, workspace_dir: Path) -> None:
     port = _free_port()
     process = await asyncio.create_subprocess_exec(
         *_fz_lsp_command(), "--tcp", f"127.0.0.1:{port}", stdin=asyncio.subprocess.DEVNULL
@@ -244,27 +245,40 @@ async def test_tcp_transport_answers_initialize(preset: str) -> None:
                 await asyncio.sleep(0.05)
         assert writer is not None, "nothing listens on the port"
         capabilities = get_converter().unstructure(client_capabilities(preset))
-        writer.write(
-            _frame(
-                {
-                    "jsonrpc": "2.0",
-                    "id": 1,
-                    "method": "initialize",
-                    "params": {
-                        "processId": os.getpid(),
-                        "rootUri": None,
-                        "capabilities": capabilities,
-                        "initializationOptions": {"debounceMs": 0},
-                    },
-                }
-            )
-        )
+        folder = {"uri": workspace_dir.as_uri(), "name": workspace_dir.name}
+        params = {
+            "processId": os.getpid(),
+            "rootUri": None,
+            "capabilities": capabilities,
+            "workspaceFolders": [folder],
+            "initializationOptions": {"debounceMs": 0},
+        }
+        writer.write(_frame({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": params}))
         await writer.drain()
         response = await _response(reader, 1)
         assert response["result"]["serverInfo"]["name"] == "fz-lsp"
         assert response["result"]["capabilities"]["positionEncoding"] == ENCODINGS[preset]
         assert response["result"]["capabilities"]["hoverProvider"] is True
         writer.write(_frame({"jsonrpc": "2.0", "method": "initialized", "params": {}}))
+        await writer.drain()
+
+        # Start-up work over TCP: the server's requests are answered, and the index's
+        # progress and log messages (sent from a worker thread's results) arrive in order.
+        notifications: list[tuple[str, Any]] = []
+        while not any(m == "$/progress" and p["value"]["kind"] == "end" for m, p in notifications):
+            message = await asyncio.wait_for(_read_message(reader), 10)
+            if "id" in message and "method" in message:
+                items = message.get("params", {}).get("items", [])
+                result = [None] * len(items) if message["method"] == "workspace/configuration" else None
+                writer.write(_frame({"jsonrpc": "2.0", "id": message["id"], "result": result}))
+                await writer.drain()
+            elif "method" in message:
+                notifications.append((message["method"], message.get("params")))
+        skipped = f"fz-lsp: skipped {workspace_dir / BIG_FILE_NAME}"
+        assert [
+            (m, p["value"]["kind"]) if m == "$/progress" else (m, p["message"].split(" (")[0]) for m, p in notifications
+        ] == [("$/progress", "begin"), ("window/logMessage", skipped), ("$/progress", "end")]
+
         writer.write(_frame({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}))
         await writer.drain()
         assert (await _response(reader, 2)).get("result", "missing") is None
