@@ -36,6 +36,7 @@ import sys
 import time
 import tracemalloc
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from benchlib import (
@@ -82,11 +83,13 @@ def warm_up() -> None:
     clear_memos()
 
 
-def timed_runs(run: Callable[[], object], setup: Callable[[], object], most: int, budget_s: float) -> list[float]:
-    """Time `run` (after an untimed `setup`) up to `most` times; stop early past the time budget (3 runs at least)."""
+def timed_runs(
+    run: Callable[[], object], setup: Callable[[], object], most: int, budget_s: float, least: int = 3
+) -> list[float]:
+    """Time `run` (after an untimed `setup`) up to `most` times; past the time budget, stop after `least` runs."""
     samples: list[float] = []
     deadline = time.perf_counter() + budget_s
-    while len(samples) < most and (len(samples) < 3 or time.perf_counter() < deadline):
+    while len(samples) < most and (len(samples) < least or time.perf_counter() < deadline):
         setup()
         gc.collect()
         start = time.perf_counter()
@@ -178,34 +181,32 @@ def short_path(filename: str) -> str:
     return filename.rsplit("/", 1)[-1]
 
 
-def memory_probe(size: int, seed: int) -> dict[str, Any]:
-    """Run in a fresh process: memory of one cold analysis of a generated document."""
+def memory_probe(size: int, seed: int, what: str) -> dict[str, Any]:
+    """Run in a fresh process: the tracemalloc peak of a cold analysis, or the RSS with the document open."""
     warm_up()
     base = rss_mb()
     text = generate(size, seed)
-    tracemalloc.start()
-    model = analyze_text(text)
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    del model
-    clear_memos()
-    gc.collect()
+    if what == "tracemalloc":
+        tracemalloc.start()
+        model = analyze_text(text)
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        del model
+        return {"tracemalloc_peak_mb": round(peak / 2**20, 1)}
     state = DocumentState(URI, text, 1)  # what an open document holds: text, statements, model, memos
     len(state.model.diagnostics)
     gc.collect()
     after = rss_mb()
     return {
-        "tracemalloc_peak_mb": round(peak / 2**20, 1),
         "rss_before_mb": base.get("VmRSS"),
         "rss_with_document_mb": after.get("VmRSS"),
-        "rss_peak_mb": after.get("VmHWM"),
         "ru_maxrss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
 
 
-def run_memory_probe(size: int, seed: int) -> dict[str, Any]:
+def run_memory_probe(size: int, seed: int, what: str) -> dict[str, Any]:
     done = subprocess.run(
-        [sys.executable, __file__, "--memory-probe", str(size), "--seed", str(seed)],
+        [sys.executable, __file__, "--memory-probe", str(size), what, "--seed", str(seed)],
         capture_output=True,
         text=True,
         check=True,
@@ -230,15 +231,14 @@ def bench_size(size: int, args: argparse.Namespace, smallest: dict[str, Any] | N
         "edges": len(found.edges),
         "cross_lane_edges": sum(1 for e in found.edges if e.target_lane is not None),
         "bytes": len(text.encode("utf-8")),
-        "check": check_clean(text, f"generated-{size}.fz"),
     }
     budget = args.time_budget
 
     result["cold"] = summary(timed_runs(lambda: analyze_text(text).diagnostics, clear_memos, args.repeat, budget))
-    result["parse_only_cold"] = summary(timed_runs(lambda: SourceText(text), clear_memos, args.repeat, budget / 2))
+    result["parse_only_cold"] = summary(timed_runs(lambda: SourceText(text), clear_memos, args.repeat, budget / 2, 1))
     analyze_text(text)  # fill the memos
     result["full_reanalysis_warm_memo"] = summary(
-        timed_runs(lambda: analyze_text(text).diagnostics, lambda: None, args.repeat, budget / 2)
+        timed_runs(lambda: analyze_text(text).diagnostics, lambda: None, args.repeat, budget / 2, 1)
     )
 
     clear_memos()
@@ -269,9 +269,16 @@ def bench_size(size: int, args: argparse.Namespace, smallest: dict[str, Any] | N
         base_ms = median_of(smallest["edit"][kind]) if smallest is not None else None
         slow = edit_ms is not None and edit_ms > EDIT_BUDGET_MS
         scales_badly = (ratio(edit_ms, base_ms) or 0) > EDIT_SCALING_BUDGET
-        if args.profile or (size >= 10_000 and (slow or scales_badly)):
+        if args.profile or (size == 10_000 and (slow or scales_badly)):
             result["profile_top10_per_edit"][kind] = profile_edits(state, planned[:10])
-    result["memory"] = run_memory_probe(size, args.seed)
+    del state
+    # Nothing is timed from here on: the checker and the memory probes run side by side.
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        check = pool.submit(check_clean, text, f"generated-{size}.fz")
+        peak = pool.submit(run_memory_probe, size, args.seed, "tracemalloc")
+        rss = pool.submit(run_memory_probe, size, args.seed, "rss")
+        result["check"] = check.result()
+        result["memory"] = {**peak.result(), **rss.result()}
     return result
 
 
@@ -358,15 +365,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--time-budget",
         type=float,
-        default=20.0,
-        help="seconds per measurement before stopping early (at least 3 runs; default 20)",
+        default=15.0,
+        help="seconds per measurement before stopping early (at least 3 runs of the main measures; default 15)",
     )
     parser.add_argument("--profile", action="store_true", help="profile the edit path at every size")
     parser.add_argument("--json", metavar="PATH", help="write the JSON here (default: benchmarks/results/)")
-    parser.add_argument("--memory-probe", type=int, metavar="LINES", help=argparse.SUPPRESS)
+    parser.add_argument("--memory-probe", nargs=2, metavar=("LINES", "WHAT"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.memory_probe:
-        print(json.dumps(memory_probe(args.memory_probe, args.seed)))
+        print(json.dumps(memory_probe(int(args.memory_probe[0]), args.seed, args.memory_probe[1])))
         return 0
 
     started = time.perf_counter()

@@ -68,6 +68,7 @@ class FlowZapServer(LanguageServer):
         self.pending: dict[str, asyncio.Task[None]] = {}
         self.published: dict[str, int | None] = {}
         self.editor_options: dict[str, Any] = {}
+        self.warned_options: dict[str, Any] | None = None  # the invalid editor settings already reported
         self.file_settings: dict[Path, Settings] = {}
         self.settings_generation = 0
         self.index: dict[str, DocumentState] = {}  # workspace files that are not open
@@ -114,7 +115,9 @@ class FlowZapServer(LanguageServer):
         try:
             return base.overlay(self.editor_options, "editor settings `fz-lsp`")
         except ConfigError as error:
-            self.log(f"fz-lsp: {error}", types.MessageType.Warning)
+            if self.warned_options is not self.editor_options:  # once per settings object, not per keystroke
+                self.warned_options = self.editor_options
+                self.log(f"fz-lsp: {error}", types.MessageType.Warning)
             return base
 
     @property

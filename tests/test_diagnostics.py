@@ -49,8 +49,10 @@ def covered(text: str, d: Diagnostic) -> str:
 
 
 def only(text: str) -> Diagnostic:
+    """The one diagnostic of `text`, checked to carry its code's default severity from the catalogue."""
     found = diagnostics(text)
     assert len(found) == 1, found
+    assert found[0].default_severity is DEFAULTS[found[0].code]
     return found[0]
 
 
@@ -1114,6 +1116,7 @@ class TestFZ504And505SequenceRules:
     def test_fz505_ping_pong(self) -> None:
         model = analyze_text(doc(*SEQUENCE))
         assert model.diagnostics == []
+        assert [d.default_severity for d in model.sequence_diagnostics()] == [Severity.OFF]
         assert model.sequence_diagnostics() == [
             Diagnostic(
                 "FZ505",

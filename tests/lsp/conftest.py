@@ -75,6 +75,7 @@ async def lsp(client: RecordingClient, request: pytest.FixtureRequest) -> AsyncI
     preset, result, workspace, docs = client.session_info  # type: ignore[attr-defined]
     session = Session(client, preset, ENCODINGS[preset], result, docs, workspace, test_name=request.node.originalname)
     logs_before = len(client.log_messages)
+    stderr_before = len(client.stderr_lines)
     publishes_before = len(client.publishes)
     yield session
     for uri in list(session.opened):
@@ -86,6 +87,8 @@ async def lsp(client: RecordingClient, request: pytest.FixtureRequest) -> AsyncI
     assert client.messages == [], [m.message for m in client.messages]
     errors = [m.message for m in client.log_messages[logs_before:] if m.type == t.MessageType.Error]
     assert errors == [], errors
+    crashes = [line for line in client.stderr_lines[stderr_before:] if "Traceback" in line or "ERROR" in line]
+    assert crashes == [], "".join(client.stderr_lines[stderr_before:])
     if session.pull:
         pushed = client.publishes[publishes_before:]
         assert pushed == [], f"diagnostics pushed to a pull client: {[p.uri for p in pushed]}"

@@ -85,6 +85,19 @@ class RecordingClient(LanguageClient):
         self.publishes: list[t.PublishDiagnosticsParams] = []
         self.registrations: list[t.Registration] = []
         self.configuration_requests = 0
+        self.stderr_lines: list[str] = []
+
+    async def start_io(self, cmd: str, *args: Any, **kwargs: Any) -> None:
+        # pygls' start, then our own stderr reader: it keeps the lines (tests look for
+        # tracebacks) as well as passing them on.
+        await super(LanguageClient, self).start_io(cmd, *args, **kwargs)
+        if self._server is not None and self._server.stderr is not None:
+            self._stderr_forwarder = asyncio.create_task(self._read_stderr(self._server.stderr))
+
+    async def _read_stderr(self, stream: asyncio.StreamReader) -> None:
+        while line := await stream.readline():
+            self.stderr_lines.append(line.decode("utf-8", errors="replace"))
+            sys.stderr.write(line.decode("utf-8", errors="replace"))
 
 
 def _record_publish(client: RecordingClient, params: t.PublishDiagnosticsParams) -> None:

@@ -40,8 +40,16 @@ async def test_diagnostics_on_open_and_change(lsp: Session) -> None:
     ]
     lsp.change(uri, 4, replace_word(lsp, DIAGRAM, "n9", "n3"))
     assert await lsp.diagnostics(uri, 4) == []
+    # A whole-document change (no range) replaces the text.
+    lsp.change(uri, 5, t.TextDocumentContentChangeWholeDocument(text=DIAGRAM.replace("n3:", "n4:")))
+    again = lsp.doc(DIAGRAM.replace("n3:", "n4:"))
+    assert [(d.code, d.range) for d in await lsp.diagnostics(uri, 5)] == [
+        ("FZ101", again.range("n9")),
+        ("FZ204", again.range("n4")),  # same place: in code order
+        ("FZ501", again.range("n4")),
+    ]
     if not lsp.pull:
-        assert [p.version for p in lsp.publishes_for(uri)] == [3, 4]
+        assert [p.version for p in lsp.publishes_for(uri)] == [3, 4, 5]
 
 
 async def test_push_carries_the_version_and_close_clears(lsp: Session) -> None:
@@ -58,6 +66,10 @@ async def test_push_carries_the_version_and_close_clears(lsp: Session) -> None:
     cleared = await lsp.wait_publish(uri, lambda p: p.version is None)
     assert list(cleared.diagnostics) == []
     assert lsp.publishes_for(uri) == [published, cleared]
+    # Opened again, the versions start over: version 1 is not "older" than the 7 before.
+    lsp.open(DIAGRAM, uri=uri, version=1)
+    reopened = await lsp.wait_publish(uri, lambda p: p.version == 1)
+    assert reopened.diagnostics == published.diagnostics
 
 
 async def test_pull_reports_result_ids_and_unchanged(lsp: Session) -> None:
@@ -114,6 +126,14 @@ async def test_debounce_publishes_once_with_the_last_version(lsp: Session) -> No
             assert list(published.diagnostics) == []
             await asyncio.sleep(0.3)  # anything stale would have arrived by now
             assert [p.version for p in lsp.publishes_for(uri)] == [6]
+
+        # Closed while a publish is pending: the clearing is the last word.
+        other = lsp.open(DIAGRAM)
+        lsp.change(other, 2, replace_word(lsp, DIAGRAM, "Back.n9", FIXED_TARGET))
+        lsp.close(other)
+        await asyncio.sleep(0.3)
+        if not lsp.pull:
+            assert [(p.version, list(p.diagnostics)) for p in lsp.publishes_for(other)] == [(None, [])]
     finally:
         await lsp.change_configuration({"fz-lsp": {"debounceMs": 0}})
 
@@ -160,3 +180,44 @@ async def test_severity_from_config_file_next_to_the_document(lsp: Session, tmp_
         ("FZ101", t.DiagnosticSeverity.Error),
         ("FZ501", t.DiagnosticSeverity.Warning),
     ]
+
+
+async def test_config_file_changes_on_disk_are_picked_up(lsp: Session, tmp_path: Path) -> None:
+    config = tmp_path / ".fz-lsp.toml"
+    config.write_text('severity = { FZ501 = "off" }\n', encoding="utf-8")
+    path = tmp_path / "watched.fz"
+    path.write_text(DIAGRAM, encoding="utf-8")
+    uri = lsp.open(DIAGRAM, uri=path.as_uri())
+    assert codes(await lsp.diagnostics(uri, 1)) == [("FZ101", t.DiagnosticSeverity.Error)]
+
+    config.write_text('severity = { FZ501 = "info" }\n', encoding="utf-8")
+    mark = len(lsp.client.publishes)
+    lsp.client.workspace_did_change_watched_files(
+        t.DidChangeWatchedFilesParams(changes=[t.FileEvent(uri=config.as_uri(), type=t.FileChangeType.Changed)])
+    )
+    expected = [("FZ101", t.DiagnosticSeverity.Error), ("FZ501", t.DiagnosticSeverity.Information)]
+    if lsp.pull:
+        await lsp.round_trip()
+        assert codes(await lsp.diagnostics(uri, 1)) == expected
+    else:
+        republished = await lsp.wait_publish(uri, lambda p: True, since=mark)
+        assert codes(list(republished.diagnostics)) == expected
+
+
+async def test_invalid_editor_settings_fall_back_to_the_defaults(lsp: Session) -> None:
+    logs = len(lsp.client.log_messages)
+    await lsp.change_configuration({"fz-lsp": {"debounceMs": 0, "severity": {"FZ999": "off"}}})
+    try:
+        uri = lsp.open(DIAGRAM)
+        assert codes(await lsp.diagnostics(uri, 1)) == [
+            ("FZ101", t.DiagnosticSeverity.Error),
+            ("FZ501", t.DiagnosticSeverity.Warning),
+        ]
+        lsp.change(uri, 2, replace_word(lsp, DIAGRAM, "Back.n9", FIXED_TARGET))
+        assert await lsp.diagnostics(uri, 2) == []
+        # Said once, not at every change.
+        assert [(m.type, m.message) for m in lsp.client.log_messages[logs:]] == [
+            (t.MessageType.Warning, "fz-lsp: editor settings `fz-lsp`: unknown code FZ999; codes run FZ001 to FZ505")
+        ]
+    finally:
+        await lsp.change_configuration({"fz-lsp": {"debounceMs": 0}})

@@ -103,3 +103,19 @@ async def test_positions_after_emoji_are_read_in_client_units(lsp: Session) -> N
     items = await lsp.completion(other, lsp.doc(text).end(typed))
     edits = {item.label: item.text_edit for item in items}
     assert edits["n1"] == t.TextEdit(lsp.doc(text).range("n", line=LOOP_LINE, occurrence=1), "n1")
+
+
+async def test_crlf_and_byte_order_mark(lsp: Session) -> None:
+    uri = lsp.open(MAIN)
+    lf = [(d.code, d.range) for d in await lsp.diagnostics(uri, 1)]
+    crlf = lsp.open(MAIN.replace("\n", "\r\n"))
+    assert [(d.code, d.range) for d in await lsp.diagnostics(crlf, 1)] == lf
+
+    # A BOM stays in the text the client counts in, so the first line's columns move by its width.
+    bom = lsp.open("\ufeff" + MAIN)
+    doc = lsp.doc("\ufeff" + MAIN)
+    found = await lsp.diagnostics(bom, 1)
+    assert [(d.code, d.range) for d in found] == [(code, doc.range("🛒") if r.start.line == 0 else r) for code, r in lf]
+    assert found[0].range.start.character == lf[0][1].start.character + units("\ufeff", lsp.encoding)
+    [location] = await lsp.definition(bom, doc.pos("Shop.n3"))
+    assert location.range == doc.range("Shop")

