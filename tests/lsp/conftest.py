@@ -62,7 +62,7 @@ async def client(
 ) -> AsyncIterator[None]:
     preset: str = request.param
     result = await lsp_client.initialize_session(initialize_params(preset, workspace_dir, {"debounceMs": 0}))
-    lsp_client.session_info = (preset, result, workspace_dir, docs_dir)  # type: ignore[attr-defined]
+    lsp_client.session_info = (preset, result, workspace_dir, docs_dir)
     await wait_for_index(lsp_client)  # the server's start-up work (settings, refresh, index) is over
     yield
     await lsp_client.shutdown_session()
@@ -72,7 +72,8 @@ async def client(
 
 @pytest.fixture
 async def lsp(client: RecordingClient, request: pytest.FixtureRequest) -> AsyncIterator[Session]:
-    preset, result, workspace, docs = client.session_info  # type: ignore[attr-defined]
+    assert client.session_info is not None
+    preset, result, workspace, docs = client.session_info
     session = Session(client, preset, ENCODINGS[preset], result, docs, workspace, test_name=request.node.originalname)
     logs_before = len(client.log_messages)
     stderr_before = len(client.stderr_lines)

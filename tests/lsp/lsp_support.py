@@ -86,6 +86,7 @@ class RecordingClient(LanguageClient):
         self.registrations: list[t.Registration] = []
         self.configuration_requests = 0
         self.stderr_lines: list[str] = []
+        self.session_info: tuple[str, t.InitializeResult, Path, Path] | None = None  # preset, result, folders
 
     async def start_io(self, cmd: str, *args: Any, **kwargs: Any) -> None:
         # pygls' start, then our own stderr reader: it keeps the lines (tests look for

@@ -221,3 +221,19 @@ async def test_invalid_editor_settings_fall_back_to_the_defaults(lsp: Session) -
         ]
     finally:
         await lsp.change_configuration({"fz-lsp": {"debounceMs": 0}})
+
+
+async def test_settings_files_are_watched_where_the_client_allows(lsp: Session) -> None:
+    watchers = {registration.method: registration.register_options for registration in lsp.client.registrations}
+    if lsp.preset.startswith("neovim"):  # no dynamic registration for watched files
+        assert watchers == {}
+    else:
+        assert watchers == {
+            t.WORKSPACE_DID_CHANGE_WATCHED_FILES: {
+                "watchers": [
+                    {"globPattern": "**/.fz-lsp.toml"},
+                    {"globPattern": "**/pyproject.toml"},
+                    {"globPattern": "**/*.fz"},
+                ]
+            }
+        }

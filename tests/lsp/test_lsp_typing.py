@@ -129,6 +129,12 @@ async def test_typing_a_diagram_keystroke_by_keystroke(lsp: Session) -> None:
         elif line.startswith("loop"):
             await editor.type("loop [再试 🔁] n2 n3 n2")
             editor.backspace(3)
+            # Enter right after the emoji, then join the lines again from the start of the second.
+            editor.move_after("🔁")
+            await editor.type("\n")
+            assert editor.lines[editor.line] == "] n2 n3"
+            editor.backspace()
+            editor.move(editor.line, len(editor.lines[editor.line]))
         else:
             await editor.type(line)
         await editor.type("\n")
@@ -141,7 +147,7 @@ async def test_typing_a_diagram_keystroke_by_keystroke(lsp: Session) -> None:
     if lsp.pull:
         final = await lsp.diagnostics(uri, editor.version)
         seen = editor.pulls
-        assert len(seen) == len(final_lines)  # one per line end, and one for the Enter typed mid-line
+        assert len(seen) == len(final_lines) + 1  # one per line end, and one per Enter typed mid-line
     else:
         last = await lsp.wait_publish(uri, lambda p: p.version == editor.version)
         final = list(last.diagnostics)
