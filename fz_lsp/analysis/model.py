@@ -260,7 +260,7 @@ class Model:
         """Register what one line declares and references; returns the IDs and edge keys it touches."""
         ids: set[str] = set()
         keys: set[EdgeKey] = set()
-        findings = findings_for_line(self.lines[index])
+        findings = findings_for_line(self.lines[index], statement)
         if findings:
             self._local[index] = [Diagnostic(f.code, index, f.start, f.end, f.message, (), f.fix) for f in findings]
         if statement.problem is not None:

@@ -6,8 +6,6 @@ an edit costs nothing.
 
 from __future__ import annotations
 
-import functools
-
 from fz_lsp.analysis.diagnostics import Finding, Fix, Replacement, replace
 from fz_lsp.analysis.vocabulary import (
     DIRECTION_ALIASES,
@@ -35,10 +33,29 @@ from fz_lsp.syntax.statements import (
 )
 
 
-@functools.lru_cache(maxsize=1 << 18)
-def findings_for_line(line: str) -> tuple[Finding, ...]:
-    """Every diagnostic this line earns on its own (context-free)."""
-    return tuple(statement_findings(parse_line(line)))
+class FindingsMemo:
+    """Findings by line text: a line's findings depend on nothing but its text."""
+
+    LIMIT = 1 << 19
+
+    def __init__(self) -> None:
+        self.known: dict[str, tuple[Finding, ...]] = {}
+
+    def __call__(self, line: str, statement: Statement | None = None) -> tuple[Finding, ...]:
+        """Every diagnostic this line earns on its own; pass its statement if already parsed."""
+        found = self.known.get(line)
+        if found is None:
+            found = tuple(statement_findings(statement if statement is not None else parse_line(line)))
+            if len(self.known) >= self.LIMIT:
+                self.known.clear()
+            self.known[line] = found
+        return found
+
+    def cache_clear(self) -> None:
+        self.known.clear()
+
+
+findings_for_line = FindingsMemo()
 
 
 def statement_findings(statement: Statement) -> list[Finding]:

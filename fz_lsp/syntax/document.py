@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from fz_lsp.syntax.parser import parse_line
+from fz_lsp.syntax.parser import parse_line, parse_lines
 from fz_lsp.syntax.statements import Statement
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -39,7 +39,7 @@ class SourceText:
 
     def __init__(self, text: str) -> None:
         self.lines, self.endings = split_lines(text)
-        self.statements: list[Statement] = [parse_line(line) for line in self.lines]
+        self.statements: list[Statement] = parse_lines(self.lines)
         # What the last `replace` took out, for an analysis that updates itself.
         self.removed_lines: list[str] = []
         self.removed_statements: list[Statement] = []

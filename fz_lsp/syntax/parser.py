@@ -50,12 +50,13 @@ def grammar_text() -> str:
 @functools.cache
 def lark_parser(strict: bool = False) -> Lark:
     """The LALR parser with the contextual lexer, built once per process."""
+    text = grammar_text()
     if strict:
-        return Lark(grammar_text(), parser="lalr", lexer="contextual", strict=True)
+        return Lark(text, parser="lalr", lexer="contextual", strict=True)
     try:
-        return Lark(grammar_text(), parser="lalr", lexer="contextual", cache=True)
+        return Lark(text, parser="lalr", lexer="contextual", cache=True)
     except OSError:  # no writable temp directory: build without the cache
-        return Lark(grammar_text(), parser="lalr", lexer="contextual")
+        return Lark(text, parser="lalr", lexer="contextual")
 
 
 # --- building statements from trees -------------------------------------------------------
@@ -115,9 +116,43 @@ def _ref(names: list[Name]) -> Ref:
     )
 
 
+_NAME = r"[^\W\d](?:[\w-]*\w)?"
+_ATTRIBUTE_PARTS = re.compile(rf'({_NAME})[ \t]*([:=])[ \t]*("(?:[^"\\\n]|\\.)*")')
+_HANDLE_PARTS = re.compile(rf"\.[ \t]*({_NAME})[ \t]*\([ \t]*({_NAME})[ \t]*\)")
+
+
+def _part(token: Token, match: re.Match[str], group: int) -> Name:
+    start = int(token.column) - 1 + match.start(group)  # type: ignore[arg-type]
+    return Name(match.group(group), start, start + len(match.group(group)))
+
+
+def _attribute(tokens: list[Token]) -> Attribute:
+    """An attribute from its three tokens, or from the one token of the common spelling."""
+    if len(tokens) == 3:
+        key, separator, value = tokens
+        return Attribute(_name(key), _name(separator), _text(value))
+    token = tokens[0]
+    match = _ATTRIBUTE_PARTS.search(str(token))
+    assert match is not None  # the token's own pattern
+    raw = _part(token, match, 3)
+    return Attribute(
+        _part(token, match, 1), _part(token, match, 2), Text(raw.text, _unescape(raw.text), raw.start, raw.end)
+    )
+
+
 def _endpoint(tree: Tree[Token]) -> Endpoint:
     path_tree, *rest = _subtrees(tree)
     path = [_name(token) for token in _tokens(path_tree)]
+    if rest and len(handle_tokens := _tokens(rest[0])) == 1:  # `.handle(dir)` as one token
+        token = handle_tokens[0]
+        match = _HANDLE_PARTS.match(str(token))
+        assert match is not None
+        keyword, direction = _part(token, match, 1), _part(token, match, 2)
+        if keyword.text.lower() != "handle":
+            raise _Rejected(f"expected `handle`, not `{keyword.text}`", keyword.start, keyword.end)
+        ref = _ref(path)
+        end = _name(token).end
+        return Endpoint(ref, Handle(keyword, direction, keyword.start - 1, end), ref.start, end)
     if not rest:
         if len(path) >= 2 and path[-1].text.lower() == "handle":
             end = path[-1].end
@@ -148,10 +183,7 @@ def _statement(tree: Tree[Token]) -> Statement:
         label = _name(tokens[2]) if len(tokens) > 2 else None
         return LaneHeader(_name(tokens[0]), _name(tokens[1]), label)
     if kind == "node":
-        attributes = tuple(
-            Attribute(_name(key), _name(separator), _text(value))
-            for key, separator, value in (_tokens(a) for a in _subtrees(tree))
-        )
+        attributes = tuple(_attribute(_tokens(a)) for a in _subtrees(tree))
         return NodeDecl(_name(tokens[0]), _name(tokens[1]), attributes)
     if kind == "edge":
         source_tree, target_tree, *label_trees = _subtrees(tree)
@@ -159,9 +191,11 @@ def _statement(tree: Tree[Token]) -> Statement:
         target = _endpoint(target_tree)
         if not label_trees:
             return Edge(source, _name(tokens[0]), target, None, target.end, target.end)
-        open_bracket, key, separator, value, close_bracket = _tokens(label_trees[0])
-        edge_label = Attribute(_name(key), _name(separator), _text(value))
-        return Edge(source, _name(tokens[0]), target, edge_label, _name(open_bracket).start, _name(close_bracket).end)
+        label_tokens = _tokens(label_trees[0])
+        edge_label = _attribute(label_tokens[1:4] if len(label_tokens) == 5 else label_tokens)
+        label_start = _name(label_tokens[0]).start
+        label_end = _name(label_tokens[-1]).end
+        return Edge(source, _name(tokens[0]), target, edge_label, label_start, label_end)
     if kind == "loop":
         keyword, text = _name(tokens[0]), _name(tokens[1])
         if keyword.text.lower() != "loop":
@@ -179,6 +213,10 @@ def _statement(tree: Tree[Token]) -> Statement:
 
 
 # --- errors in FlowZap words --------------------------------------------------------------
+
+
+# One-token spellings of longer constructs: never what to tell a user is missing.
+_SHORTCUTS = frozenset({"HANDLE", "ATTRIBUTE", "EDGE_LABEL"})
 
 
 def _expected_words(expected: set[str]) -> str:
@@ -240,12 +278,12 @@ def _problem(line: str, error: LarkError) -> SyntaxProblem:
         char = line[column] if column < len(line) else ""
         if char == '"':
             return SyntaxProblem("FZ002", 'unterminated string: a closing `"` is missing', column, len(line))
-        expected = set(error.allowed or ())
+        expected = set(error.allowed or ()) - _SHORTCUTS
         message = f"unexpected character {_describe(char)}: " + _expectation(line, column, expected)
         return SyntaxProblem("FZ001", message, column, column + 1)
     if isinstance(error, UnexpectedToken):
         token = error.token
-        expected = set(error.expected)
+        expected = set(error.expected) - _SHORTCUTS
         if token.type == "$END":
             column = len(line.rstrip())
             return SyntaxProblem("FZ001", "line ends early: " + _expectation(line, column, expected), column, column)
@@ -292,9 +330,40 @@ def _parse_whole(line: str) -> Statement:
     return _statement(tree)
 
 
-@functools.lru_cache(maxsize=1 << 18)
-def parse_line(line: str) -> Statement:
-    """Parse one line (without its line ending). Never raises."""
+class LineMemo:
+    """Statements by line text, shared by every document; bounded so it cannot grow forever."""
+
+    LIMIT = 1 << 19
+
+    def __init__(self) -> None:
+        self.known: dict[str, Statement] = {}
+
+    def __call__(self, line: str) -> Statement:
+        found = self.known.get(line)
+        if found is None:
+            found = _parse_line(line)
+            self.remember(line, found)
+        return found
+
+    def remember(self, line: str, statement: Statement) -> None:
+        if len(self.known) >= self.LIMIT:
+            self.known.clear()
+        self.known[line] = statement
+
+    def cache_clear(self) -> None:
+        self.known.clear()
+
+
+parse_line = LineMemo()
+"""Parse one line (without its line ending), memoised by text. Never raises."""
+
+
+def parse_lines(lines: list[str]) -> list[Statement]:
+    """Statements for many lines: `parse_line` on each."""
+    return [parse_line(line) for line in lines]
+
+
+def _parse_line(line: str) -> Statement:
     if not line.strip(" \t\f\v\ufeff"):
         return Blank()
     try:
