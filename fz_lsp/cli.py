@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import fnmatch
 import json
 import os
 import sys
@@ -15,8 +14,9 @@ from typing import Any, TextIO
 
 from fz_lsp import __version__
 from fz_lsp.analysis import analyze_text
-from fz_lsp.analysis.config import ConfigError, Settings, find_config_file, load_settings, parse_exclude
+from fz_lsp.analysis.config import ConfigError, Settings, load_settings
 from fz_lsp.analysis.diagnostics import RULES, Diagnostic, Severity
+from fz_lsp.files import DEFAULT_EXCLUDE, Exclusion, search
 
 FORMATS = ("text", "json", "sarif", "github")
 PARALLEL_THRESHOLD = 32  # files; below this, process start-up costs more than it saves
@@ -80,62 +80,6 @@ def check_file(job: tuple[str, frozenset[str]]) -> FileResult:
     return check_text(text, path, settings, selected)
 
 
-Exclusion = tuple[Path, tuple[str, ...]]  # a base folder and globs relative to it
-
-
-def _matches(relative: str, pattern: str) -> bool:
-    """gitignore-like: a pattern with a `/` matches the path from the base, one without matches any name."""
-    pattern = pattern.strip("/")
-    if "/" in pattern:
-        return fnmatch.fnmatchcase(relative, pattern)
-    return fnmatch.fnmatchcase(relative.rsplit("/", 1)[-1], pattern)
-
-
-def _excluded(path: Path, exclusions: Iterable[Exclusion]) -> bool:
-    """Whether `path` (absolute) matches a glob of one of the exclusions whose base holds it."""
-    for base, patterns in exclusions:
-        if not path.is_relative_to(base) or path == base:
-            continue
-        relative = path.relative_to(base).as_posix()
-        if any(_matches(relative, pattern) for pattern in patterns):
-            return True
-    return False
-
-
-def _config_exclusion(folder: Path, cache: dict[Path, Exclusion | None]) -> Exclusion | None:
-    """The `exclude` globs of the config file that governs `folder`, with that file's folder as base."""
-    if folder not in cache:
-        exclusion: Exclusion | None = None
-        try:
-            found = find_config_file(folder)
-            if found is not None:
-                path, table = found
-                exclusion = (path.parent, parse_exclude(table.get("exclude", []), str(path)))
-        except ConfigError:
-            pass  # every file under it reports the broken config when it is checked
-        cache[folder] = exclusion
-    return cache[folder]
-
-
-def _search(root: Path, command_line: Exclusion, cache: dict[Path, Exclusion | None]) -> list[str]:
-    """The `.fz` files under `root`, leaving out what the exclusions match below it."""
-    found: list[str] = []
-    for folder, folders, files in os.walk(root):
-        here = Path(folder)
-        absolute = here.resolve()
-        exclusions = [command_line]
-        governing = _config_exclusion(absolute, cache)
-        if governing is not None:
-            exclusions.append(governing)
-        folders[:] = [name for name in folders if not _excluded(absolute / name, exclusions)]
-        found.extend(
-            str(here / name)
-            for name in files
-            if name.endswith(".fz") and (here / name).is_file() and not _excluded(absolute / name, exclusions)
-        )
-    return sorted(found)
-
-
 def collect(paths: Sequence[str], errors: list[str], exclude: Sequence[str] = ()) -> list[str]:
     """Files to check, in a stable order; missing paths and empty folders become errors.
 
@@ -144,7 +88,7 @@ def collect(paths: Sequence[str], errors: list[str], exclude: Sequence[str] = ()
     are always checked, even when an exclusion matches them.
     """
     found: list[str] = []
-    command_line: Exclusion = (Path.cwd().resolve(), tuple(exclude))
+    command_line: Exclusion = (Path.cwd().resolve(), (*DEFAULT_EXCLUDE, *exclude))
     cache: dict[Path, Exclusion | None] = {}
     for raw in paths:
         if raw == "-":
@@ -152,7 +96,7 @@ def collect(paths: Sequence[str], errors: list[str], exclude: Sequence[str] = ()
             continue
         path = Path(raw)
         if path.is_dir():
-            files = _search(path, command_line, cache)
+            files = search(path, command_line, cache)
             if not files:
                 errors.append(f"{raw}: no .fz files in this folder")
             found.extend(files)

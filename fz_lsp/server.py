@@ -26,6 +26,7 @@ from fz_lsp.analysis.config import CONFIG_FILE, ConfigError, Settings, load_sett
 from fz_lsp.features import completion, diagnostics, hover, navigation, symbols
 from fz_lsp.features.positions import Positions
 from fz_lsp.features.state import DocumentState
+from fz_lsp.files import DEFAULT_EXCLUDE, Exclusion, search
 
 SECTION = "fz-lsp"
 MAX_INDEXED_BYTES = 5 * 1024 * 1024
@@ -204,9 +205,12 @@ class FlowZapServer(LanguageServer):
 
         folders = [uri_path(f.uri) for f in self.workspace.folders.values()]
         files: list[Path] = []
+        cache: dict[Path, Exclusion | None] = {}
         for folder in folders:
             if folder is not None and folder.is_dir():
-                files.extend(p for p in folder.rglob("*.fz") if p.is_file())
+                # The checker's folder search: tool folders and the `exclude` setting are skipped.
+                files.extend(Path(p) for p in search(folder, (folder.resolve(), DEFAULT_EXCLUDE), cache))
+        indexed = 0
         progress = self.work_done_progress
         if token is not None:
             send(progress.begin, token, types.WorkDoneProgressBegin(title="Indexing FlowZap files", percentage=0))
@@ -221,14 +225,17 @@ class FlowZapServer(LanguageServer):
                 send(self.log, f"fz-lsp: cannot read {path}: {error.strerror}")
                 continue
             uri = path.as_uri()
-            self.index[uri_key(uri)] = DocumentState(uri, text)
+            state = DocumentState(uri, text)
+            _ = state.model  # analyse here, off the event loop, not in the first symbol request
+            self.index[uri_key(uri)] = state
+            indexed += 1
             if token is not None and number % 20 == 0:
                 report = types.WorkDoneProgressReport(
                     message=f"{number}/{len(files)}", percentage=number * 100 // len(files)
                 )
                 send(progress.report, token, report)
         if token is not None:
-            send(progress.end, token, types.WorkDoneProgressEnd(message=f"{len(files)} files"))
+            send(progress.end, token, types.WorkDoneProgressEnd(message=f"{indexed} files indexed"))
 
 
 server = FlowZapServer()

@@ -43,6 +43,10 @@ def workspace_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         handle.write(b"Huge { # Huge\n")
         handle.write(line * (BIG_FILE_BYTES // len(line) + 1))
     (root / "notes.txt").write_text("Orders { # not a diagram\n", encoding="utf-8")
+    # Dependency and tool folders are never indexed.
+    for skipped in ("node_modules/pkg", ".git", ".venv/share"):
+        (root / skipped).mkdir(parents=True)
+        (root / skipped / "vendored.fz").write_text(WORKSPACE_NESTED, encoding="utf-8")
     return root
 
 

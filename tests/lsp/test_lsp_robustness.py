@@ -196,7 +196,7 @@ async def test_initialization_options_then_shutdown_and_exit(preset: str) -> Non
         result = await client.initialize_session(initialize_params(preset, None, options))
         assert result.capabilities.position_encoding == ENCODINGS[preset]
         reports = await wait_for_index(client)
-        assert reports[-1] == t.WorkDoneProgressEnd(message="0 files")
+        assert reports[-1] == t.WorkDoneProgressEnd(message="0 files indexed")
         session = Session(client, preset, ENCODINGS[preset], result, Path.cwd(), Path.cwd())
         uri = session.open(MAIN, uri="untitled:lifecycle")
         doc = session.doc(MAIN)
