@@ -413,7 +413,14 @@ def on_hover(ls: FlowZapServer, params: types.HoverParams) -> types.Hover | None
     if found is None:
         return None
     state, positions, line, column = found
-    return hover.hover(state.model, positions, line, column)
+    result = hover.hover(state.model, positions, line, column)
+    formats = get_capability(ls.client_capabilities, "text_document.hover.content_format", None)
+    if result is not None and formats and types.MarkupKind.Markdown not in formats:
+        # A client that reads plain text only: drop the Markdown emphasis and code marks.
+        assert isinstance(result.contents, types.MarkupContent)
+        plain = result.contents.value.replace("**", "").replace("`", "")
+        result.contents = types.MarkupContent(types.MarkupKind.PlainText, plain)
+    return result
 
 
 @server.feature(types.TEXT_DOCUMENT_DEFINITION)

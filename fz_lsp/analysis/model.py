@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from fz_lsp.analysis.diagnostics import Diagnostic, Fix, Related, Replacement, replace
-from fz_lsp.analysis.statement_checks import endpoint_text, findings_for_line
+from fz_lsp.analysis.statement_checks import endpoint_text, findings_for_line, label_findings
 from fz_lsp.analysis.vocabulary import closest_names, node_number
 from fz_lsp.syntax.statements import (
     Comment,
@@ -713,6 +713,10 @@ class Model:
 
     def _comment(self, index: int, comment: Comment, is_label: bool) -> None:
         if is_label:
+            # It is the lane's label after all: the label rules apply to it too.
+            self._structure_diags.extend(
+                Diagnostic(f.code, index, f.start, f.end, f.message) for f in label_findings(comment)
+            )
             header_line = self.lines[index - 1]
             self._structure_diags.append(
                 Diagnostic(

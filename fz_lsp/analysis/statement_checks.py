@@ -22,6 +22,7 @@ from fz_lsp.analysis.vocabulary import (
 from fz_lsp.syntax.parser import parse_line
 from fz_lsp.syntax.statements import (
     Attribute,
+    Comment,
     Edge,
     Endpoint,
     LaneHeader,
@@ -71,6 +72,11 @@ def statement_findings(statement: Statement) -> list[Finding]:
     if isinstance(statement, LaneHeader) and statement.label is not None:
         return _forbidden(statement.label.text, statement.label.start, "lane label")
     return []
+
+
+def label_findings(comment: Comment) -> list[Finding]:
+    """The lane-label rules for a `# label` line read as its lane's label (FZ301)."""
+    return _forbidden(comment.text, comment.start, "lane label")
 
 
 def _lowercase_fix(word: Name, right: str) -> Fix:

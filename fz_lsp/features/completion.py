@@ -13,6 +13,7 @@ from fz_lsp.analysis.model import Lane, Model, Node
 from fz_lsp.analysis.vocabulary import DIRECTIONS, NODE_KEYS, SHAPES, node_number
 from fz_lsp.features.hover import WORDS
 from fz_lsp.features.positions import Positions
+from fz_lsp.syntax.statements import LaneClose, LaneHeader
 
 TRIGGER_CHARACTERS = [".", "(", ">", ":", " ", "["]
 
@@ -208,6 +209,8 @@ def completion(
         return builder.items
     if match := _LINE_START.match(before):
         typed = match.group(1)
+        if isinstance(model.statements[line], (LaneHeader, LaneClose)):
+            return []  # a lane's own header or brace: a new statement starts on its own line
         if lane is None:
             builder.add(
                 "lane",

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from fz_lsp.analysis.model import EdgeSite, Lane, Model, Node
-from fz_lsp.syntax.statements import Edge, LaneHeader, Loop, Name, NodeDecl, Ref
+from fz_lsp.syntax.statements import Comment, Edge, LaneHeader, Loop, Name, NodeDecl, Ref
 
 Kind = Literal["node", "lane", "edge_label", "shape", "direction", "handle", "loop", "arrow", "key"]
 
@@ -73,6 +73,11 @@ def locate(model: Model, line: int, column: int) -> Target | None:
             found = _ref_target(line, member, column)
             if found is not None:
                 return found
+    elif isinstance(statement, Comment):
+        # A `# label` line under a header that has none is that lane's label (FZ301).
+        for lane in model.lanes:
+            if lane.label_line == line and statement.start <= column <= statement.end:
+                return Target("lane", line, Name(statement.text, statement.start, statement.end), lane.id)
     elif isinstance(statement, LaneHeader):
         if _inside(statement.lane, column):
             return Target("lane", line, statement.lane, statement.lane.text, declaration=True)
