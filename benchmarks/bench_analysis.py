@@ -118,7 +118,7 @@ def time_edits(state: DocumentState, edits: list[Edit], budget_s: float) -> tupl
     worst = 0
     deadline = time.perf_counter() + budget_s
     for edit in edits:
-        if len(samples) >= 10 and time.perf_counter() > deadline:
+        if len(samples) >= 5 and time.perf_counter() > deadline:
             break
         gc.collect()
         start = time.perf_counter()
@@ -222,6 +222,7 @@ def bench_size(size: int, args: argparse.Namespace, smallest: dict[str, Any] | N
     found = outline(text)
     print(
         f"-- {size} lines: {len(found.lane_of)} nodes, {len(found.nodes_of)} lanes, {len(found.edges)} edges",
+        file=sys.stderr,
         flush=True,
     )
     result: dict[str, Any] = {
@@ -233,7 +234,12 @@ def bench_size(size: int, args: argparse.Namespace, smallest: dict[str, Any] | N
         "bytes": len(text.encode("utf-8")),
     }
     budget = args.time_budget
+    began = time.perf_counter()
 
+    def phase(name: str) -> None:
+        print(f"   {time.perf_counter() - began:6.1f} s  {name}", file=sys.stderr, flush=True)
+
+    phase("cold analyses")
     result["cold"] = summary(timed_runs(lambda: analyze_text(text).diagnostics, clear_memos, args.repeat, budget))
     result["parse_only_cold"] = summary(timed_runs(lambda: SourceText(text), clear_memos, args.repeat, budget / 2, 1))
     analyze_text(text)  # fill the memos
@@ -253,8 +259,10 @@ def bench_size(size: int, args: argparse.Namespace, smallest: dict[str, Any] | N
     }
     result["edit"] = {}
     for kind, planned in edits.items():
+        phase(f"{kind} edits")
         samples, worst = time_edits(state, planned, budget)
         result["edit"][kind] = {**summary(samples), "max_diagnostics_after_edit": worst}
+    phase("naive baseline")
     samples, mismatches = time_naive(state, references, args.repeat, budget)
     result["naive_full_reparse"] = summary(samples)
     result["naive_vs_incremental_mismatches"] = mismatches
@@ -270,8 +278,10 @@ def bench_size(size: int, args: argparse.Namespace, smallest: dict[str, Any] | N
         slow = edit_ms is not None and edit_ms > EDIT_BUDGET_MS
         scales_badly = (ratio(edit_ms, base_ms) or 0) > EDIT_SCALING_BUDGET
         if args.profile or (size == 10_000 and (slow or scales_badly)):
+            phase(f"profiling {kind} edits")
             result["profile_top10_per_edit"][kind] = profile_edits(state, planned[:10])
     del state
+    phase("checker and memory probes")
     # Nothing is timed from here on: the checker and the memory probes run side by side.
     with ThreadPoolExecutor(max_workers=3) as pool:
         check = pool.submit(check_clean, text, f"generated-{size}.fz")
@@ -279,6 +289,7 @@ def bench_size(size: int, args: argparse.Namespace, smallest: dict[str, Any] | N
         rss = pool.submit(run_memory_probe, size, args.seed, "rss")
         result["check"] = check.result()
         result["memory"] = {**peak.result(), **rss.result()}
+    phase("done")
     return result
 
 
@@ -292,14 +303,24 @@ def report(results: list[dict[str, Any]]) -> tuple[str, dict[str, Any]]:
     def edit_cell(kind: str) -> Callable[[dict[str, Any]], str]:
         return lambda r: fmt_ms(median_of(r["edit"][kind]))
 
+    base = next((r for r in results if r["lines"] == 1_000), None)
+
+    def scaling(kind: str) -> Callable[[dict[str, Any]], str]:
+        if base is None:
+            return lambda r: "-"
+        return lambda r: fmt_ratio(ratio(median_of(r["edit"][kind]), median_of(base["edit"][kind])))
+
     rows = [
         row("nodes / lanes / edges", lambda r: f"{r['nodes']} / {r['lanes']} / {r['edges']}"),
         row("cold parse + analysis", lambda r: fmt_ms(median_of(r["cold"]))),
-        row("  of which parsing", lambda r: fmt_ms(median_of(r["parse_only_cold"]))),
+        row("cold parsing alone (SourceText)", lambda r: fmt_ms(median_of(r["parse_only_cold"]))),
         row("full re-analysis, memos warm", lambda r: fmt_ms(median_of(r["full_reanalysis_warm_memo"]))),
         row("edit: edge target (incremental)", edit_cell("reference")),
         row("edit: label keystroke", edit_cell("label")),
         row("edit: insert a line", edit_cell("insert_line")),
+        row("target edit ÷ same at 1k lines", scaling("reference")),
+        row("label edit ÷ same at 1k lines", scaling("label")),
+        row("insert line ÷ same at 1k lines", scaling("insert_line")),
         row("naive full re-parse, same edit", lambda r: fmt_ms(median_of(r["naive_full_reparse"]))),
         row("naive / incremental (target edit)", lambda r: fmt_ratio(r["ratio_naive_over_incremental"]["reference"])),
         row("naive / incremental (label edit)", lambda r: fmt_ratio(r["ratio_naive_over_incremental"]["label"])),
@@ -365,8 +386,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--time-budget",
         type=float,
-        default=15.0,
-        help="seconds per measurement before stopping early (at least 3 runs of the main measures; default 15)",
+        default=10.0,
+        help="seconds per measurement before stopping early (at least 3 runs of the main measures; default 10)",
     )
     parser.add_argument("--profile", action="store_true", help="profile the edit path at every size")
     parser.add_argument("--json", metavar="PATH", help="write the JSON here (default: benchmarks/results/)")

@@ -269,6 +269,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("lines", type=int, help=f"number of lines (at least {MIN_LINES})")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     args = parser.parse_args(argv)
+    if args.lines < MIN_LINES:
+        parser.error(f"generate at least {MIN_LINES} lines")
     text = generate(args.lines, args.seed)
     sys.stdout.buffer.write(text.encode("utf-8"))
     return 0

@@ -241,11 +241,28 @@ def test_unterminated_edge_label_keeps_the_edge() -> None:
     assert (statement.source.ref.node.text, statement.target.ref.node.text, statement.label) == ("n1", "n2", None)
 
 
-def test_half_typed_handle_keeps_nothing() -> None:
-    # What reads before the error is cut back at spaces only: `n1.handle(right) ->` is no statement.
-    # (The model still counts n1 and n2 as linked there: no orphan warnings, see test_diagnostics.)
-    assert parse_line("n1.handle(right) -> n2.handle(") == Unparsed(
-        SyntaxProblem("FZ001", "line ends early: expected a direction: left, right, top or bottom", 30, 30)
+def test_half_typed_handle_keeps_the_edge_to_its_target() -> None:
+    # What reads before the error is cut back before a space, `.`, `(` or `[`: here `n1.handle(right) -> n2`,
+    # so that the target still resolves (and go-to-definition works) while the handle is being typed.
+    statement = parse_line("n1.handle(right) -> n2.handle(")
+    assert isinstance(statement, Edge)
+    assert statement.problem == SyntaxProblem(
+        "FZ001", "line ends early: expected a direction: left, right, top or bottom", 30, 30
+    )
+    assert (statement.source.ref.node, statement.target.ref.node, statement.target.handle) == (
+        N("n1", 0),
+        N("n2", 20),
+        None,
+    )
+
+
+def test_missing_colon_after_a_node_id_keeps_the_node() -> None:
+    statement = parse_line('n7 rectangle label:"订单"')
+    assert isinstance(statement, NodeDecl)
+    assert statement.problem == SyntaxProblem("FZ001", "expected `:` after the node ID: `n7: rectangle`", 2, 3)
+    assert (statement.node, statement.shape, statement.label) == (N("n7", 0), N("rectangle", 3), "订单")
+    assert parse_line("Orders rectangle").problem == SyntaxProblem(
+        "FZ001", "unexpected `rectangle`: expected `(`, `->`, `.`, `:`, `[text]` or `{`", 7, 16
     )
 
 

@@ -374,15 +374,33 @@ def _parse_line(line: str) -> Statement:
         problem = _problem(line, error)
     except RecursionError:  # pragma: no cover - lark is iterative; kept as a last guard
         problem = SyntaxProblem("FZ001", "cannot read this line", 0, len(line))
+    missing_colon = _MISSING_COLON.match(line)
+    if missing_colon is not None and problem.start == missing_colon.start("shape"):
+        # `n1 circle ...`: read it as the node it is meant to be, with the space as its `:`.
+        problem = SyntaxProblem(
+            "FZ001",
+            f"expected `:` after the node ID: `{missing_colon['node']}: {missing_colon['shape']}`",
+            missing_colon.start("gap"),
+            missing_colon.start("shape"),
+        )
+        gap = missing_colon.start("gap")
+        try:
+            return _with_problem(_parse_whole(line[:gap] + ":" + line[gap + 1 :]), problem)
+        except (LarkError, _Rejected):
+            pass
     # Keep what reads before the error, so that a half-typed line still declares its
-    # lane or node and still references what it names.
+    # lane or node and still references what it names (`n1.handle(right) -> n2.handle(`
+    # still names n2): try shorter prefixes, each ending before a space, `.`, `(` or `[`.
     prefix = line[: problem.start]
-    for _ in range(3):
-        prefix = prefix.rstrip()
+    for _ in range(6):
+        prefix = prefix.rstrip(" \t\f\v")
         if not prefix:
             break
         try:
             return _with_problem(_parse_whole(prefix), problem)
         except (LarkError, _Rejected):
-            prefix = prefix[: max(prefix.rfind(" "), prefix.rfind("\t"), 0)]
+            prefix = prefix[: max(prefix.rfind(c) for c in " \t.([")]
     return _broken_header(line, problem) or Unparsed(problem)
+
+
+_MISSING_COLON = re.compile(r"[ \t\f\v\ufeff]*(?P<node>n[0-9]+)(?P<gap>[ \t])[ \t]*(?P<shape>[^\W\d][\w-]*)\b")
