@@ -388,8 +388,8 @@ def on_completion(ls: FlowZapServer, params: types.CompletionParams) -> types.Co
     snippets = bool(
         get_capability(ls.client_capabilities, "text_document.completion.completion_item.snippet_support", False)
     )
-    items = completion.completion(state.model, positions, line, column, snippets)
-    return types.CompletionList(is_incomplete=False, items=_fit_to_client(ls, items))
+    result = completion.complete(state.model, positions, line, column, snippets)
+    return types.CompletionList(is_incomplete=result.is_incomplete, items=_fit_to_client(ls, list(result.items)))
 
 
 def _fit_to_client(ls: FlowZapServer, items: list[types.CompletionItem]) -> list[types.CompletionItem]:

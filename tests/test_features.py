@@ -5,7 +5,7 @@ from __future__ import annotations
 from lsprotocol import types
 
 from fz_lsp.analysis import analyze_text
-from fz_lsp.features.completion import completion
+from fz_lsp.features.completion import complete, completion
 from fz_lsp.features.hover import hover
 from fz_lsp.features.navigation import definition
 from fz_lsp.features.positions import UTF16, UTF32, Positions
@@ -34,3 +34,37 @@ def test_a_next_line_lane_label_is_checked_and_hovered_like_a_label() -> None:
     assert result.range == types.Range(types.Position(1, 0), types.Position(1, 7))  # the emoji is 2 UTF-16 units
     [location] = definition(model, positions, "file:///k.fz", 1, 2)
     assert location.range == types.Range(types.Position(0, 0), types.Position(0, 7))
+
+
+def test_a_large_file_offers_the_best_200_matches_and_says_the_list_is_incomplete() -> None:
+    lanes = []
+    number = 0
+    for lane in range(3):
+        body = []
+        for _ in range(100):
+            number += 1
+            body.append(f'n{number}: rectangle label:"步骤 {number}"')
+        lanes.append(f"L{lane} {{ # Lane {lane}\n" + "\n".join(body) + "\n}")
+    text = "\n".join(lanes) + "\nL9 {\nn301: circle label:\"end\"\nn301.handle(right) -> L1.n1\n}\n"
+    model = analyze_text(text)
+    line = len(model.lines) - 3
+    positions = Positions(model.lines, UTF32)
+    after_arrow = len("n301.handle(right) -> ")
+    full = complete(model, positions, line, after_arrow)
+    assert full.is_incomplete
+    nodes = [item.label for item in full.items if item.kind != types.CompletionItemKind.Module]
+    lanes = [item.label for item in full.items if item.kind == types.CompletionItemKind.Module]
+    # Own lane first, then by number, cut at 200; the lanes follow.
+    assert nodes == ["n301"] + [f"L0.n{k}" for k in range(1, 101)] + [f"L1.n{k}" for k in range(101, 200)]
+    assert lanes == ["L0", "L1", "L2", "L9"]
+    model.lines[line] = "n301.handle(right) -> n12"  # as if typed; only the text before the cursor matters
+    typed = complete(model, positions, line, after_arrow + 3)
+    assert typed.is_incomplete
+    assert [item.label for item in typed.items if item.kind != types.CompletionItemKind.Module] == [
+        "L0.n12",
+        *[f"L1.n{k}" for k in range(120, 130)],
+    ]
+    assert typed.items[0].text_edit is not None
+    assert typed.items[0].text_edit.range == types.Range(
+        types.Position(line, after_arrow), types.Position(line, after_arrow + 3)
+    )

@@ -46,9 +46,14 @@ class _Builder:
         self.column = column
         self.snippets = snippets
         self.items: list[types.CompletionItem] = []
+        self.incomplete = False  # some items were left out: the client asks again as the user types
+        self._ranges: dict[str, types.Range] = {}
 
     def edit_range(self, typed: str) -> types.Range:
-        return self.positions.range(self.line, self.column - len(typed), self.column)
+        found = self._ranges.get(typed)
+        if found is None:
+            found = self._ranges[typed] = self.positions.range(self.line, self.column - len(typed), self.column)
+        return found
 
     def add(
         self,
@@ -89,12 +94,24 @@ def _node_doc(node: Node) -> str:
     return f"`{node.decl.shape.text}` in {lane}"
 
 
+MAX_NODE_ITEMS = 200
+
+
 def _add_nodes(builder: _Builder, model: Model, typed: str, lane: Lane | None, prefixed_others: bool) -> None:
+    """Every node, or in a large file the best 200 that match what was typed (ID or label)."""
+    candidates: list[tuple[bool, str, Node]] = []
     for node in model.nodes:
         if model.node_table.get(node.id) is not node:
             continue
         local = node.lane is lane or node.lane is None or not prefixed_others
-        text = node.id if local else f"{node.lane.id}.{node.id}"  # type: ignore[union-attr]
+        candidates.append((local, node.id if local else f"{node.lane.id}.{node.id}", node))  # type: ignore[union-attr]
+    if len(candidates) > MAX_NODE_ITEMS:
+        wanted = typed.lower()
+        matching = [c for c in candidates if wanted in f"{c[1]} {c[2].label or ''}".lower()]
+        matching.sort(key=lambda c: (not c[0], not c[2].id.lower().startswith(wanted), node_number(c[2].id) or 0))
+        builder.incomplete = True
+        candidates = matching[:MAX_NODE_ITEMS]
+    for local, text, node in candidates:
         label = node.label or ""
         builder.add(
             text,
@@ -131,15 +148,28 @@ def _next_free_id(model: Model) -> str:
     return f"n{number}"
 
 
+def complete(model: Model, positions: Positions, line: int, column: int, snippets: bool = True) -> types.CompletionList:
+    """The completion list; `is_incomplete` when a large file's nodes were cut to the best matches."""
+    builder = _Builder(positions, line, column, snippets)
+    items = _complete(builder, model, positions, line, column, snippets)
+    return types.CompletionList(is_incomplete=builder.incomplete, items=items)
+
+
 def completion(
     model: Model, positions: Positions, line: int, column: int, snippets: bool = True
+) -> list[types.CompletionItem]:
+    return list(complete(model, positions, line, column, snippets).items)
+
+
+def _complete(
+    builder: _Builder, model: Model, positions: Positions, line: int, column: int, snippets: bool
 ) -> list[types.CompletionItem]:
     if not 0 <= line < len(model.lines):
         return []
     text = model.lines[line]
     column = min(column, len(text))
     before = text[:column]
-    builder = _Builder(positions, line, column, snippets)
+    builder.column = column
     if _in_string_or_label(before):
         return []
     lane = model.lane_at(line)
