@@ -395,6 +395,9 @@ class Model:
         ids: set[str] = set()
         keys: set[EdgeKey] = set()
         decl_touched = any(type(s) is NodeDecl for s in removed) or any(type(s) is NodeDecl for s in added)
+        # Numbering depends on which IDs are declared where, not on labels or shapes.
+        declared_before = [(i, s.node) for i, s in enumerate(removed) if type(s) is NodeDecl]
+        declared_after = [(i, s.node) for i, s in enumerate(added) if type(s) is NodeDecl]
         for index in range(first, first + added_count):
             more_ids, more_keys = self._remove_line(index)
             ids |= more_ids
@@ -412,6 +415,7 @@ class Model:
         if decl_touched:
             # Suggestions for undeclared IDs name other nodes and their labels.
             ids |= self._dangling
+        if declared_before != declared_after:
             self._recompute_numbering()
         for node_id in ids:
             self._recompute_id(node_id)

@@ -53,20 +53,16 @@ def node_number(node_id: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+_SUSPECT = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u200d\ufe0f\u20e3\u2600-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff\U0001fc00-\U0001ffff]"
+)
+
+
 def forbidden_character(text: str) -> int | None:
     """Index of the first emoji or control character FlowZap rejects in a label, if any."""
-    for index, char in enumerate(text):
-        code = ord(char)
-        if code < 0x20 or 0x7F <= code < 0xA0:
-            return index
-        if _is_emoji(code):
-            return index
+    for match in _SUSPECT.finditer(text):
+        code = ord(match.group())
+        # Of the arrows-and-symbols block, only the pictographs (category So) are emoji.
+        if not 0x2B00 <= code <= 0x2BFF or unicodedata.category(match.group()) == "So":
+            return match.start()
     return None
-
-
-def _is_emoji(code: int) -> bool:
-    if 0x1F000 <= code <= 0x1FAFF or 0x2600 <= code <= 0x27BF or 0x1FC00 <= code <= 0x1FFFF:
-        return True
-    if code in (0x200D, 0xFE0F, 0x20E3):  # joiner, emoji presentation, keycap
-        return True
-    return 0x2B00 <= code <= 0x2BFF and unicodedata.category(chr(code)) == "So"

@@ -63,8 +63,12 @@ function serverSettings(scope: vscode.ConfigurationScope | undefined, problems?:
  * failure instead of the library's stack of "couldn't create connection" / "server crashed" pop-ups.
  */
 class FlowZapLanguageClient extends LanguageClient {
+    /** The library's error messages, newest last ("Server process exited with code 1." ...). */
+    readonly errors: string[] = [];
+
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     public override error(message: string, data?: any, _showNotification?: boolean | 'force'): void {
+        this.errors.push(message);
         super.error(message, data, false);
     }
 }
@@ -243,20 +247,29 @@ class ServerManager implements vscode.Disposable {
         const client = new FlowZapLanguageClient(CLIENT_ID, CLIENT_NAME, executable, clientOptions);
         this.client = client;
         this.output.info(`Starting ${located.server.description}: ${[executable.command, ...(executable.args ?? [])].join(' ')}`);
+        let failure: string | undefined;
         try {
             await client.start();
-            initialized = true;
+            // vscode-languageclient 9 can resolve start() although the server died during
+            // initialize, so the state is what counts.
+            if (!client.isRunning()) {
+                failure = client.errors.find((e) => /exited with code|exited with signal/i.test(e)) ?? 'the server stopped during start-up';
+            }
         } catch (error) {
+            failure = firstLine(describeError(error));
+        }
+        if (failure !== undefined) {
             this.client = undefined;
             await stopQuietly(client);
             const lastWords = stderr.lastLine();
-            const reason = lastWords !== undefined ? `it said "${lastWords}"` : firstLine(describeError(error));
+            const reason = lastWords !== undefined ? `${trimStop(failure)}; it said "${lastWords}"` : trimStop(failure);
             const message = `The FlowZap language server (${located.server.description}) could not start: ${reason}. The output channel "${OUTPUT_NAME}" has the details.`;
             this.output.error(message);
             this.setStatus('failed', message);
             this.notify('error', message, userAsked, {});
             return;
         }
+        initialized = true;
         const info = client.initializeResult?.serverInfo;
         const version = info?.version !== undefined ? ` ${info.version}` : '';
         this.output.info(`Server started: ${info?.name ?? 'fz-lsp'}${version}, ${located.server.description}.`);
@@ -427,6 +440,10 @@ function describeError(error: unknown): string {
         return String((error as { message: unknown }).message);
     }
     return String(error);
+}
+
+function trimStop(text: string): string {
+    return text.replace(/[.\s]+$/, '');
 }
 
 function firstLine(text: string): string {

@@ -382,6 +382,41 @@ async function main() {
             ),
         ).catch(() => undefined);
         check('restart: open documents are sent to the new server', reopened !== undefined);
+        // 7. A server that dies at start-up gives one clear notification that quotes its stderr.
+        // Set flowzap.server.path the way a user does, in the Settings editor.
+        await runCommand(page, 'Preferences: Open User Settings');
+        // The search box has the focus when the Settings editor opens.
+        await page.locator('.settings-editor').first().waitFor({ state: 'visible', timeout: TIMEOUT_MS });
+        await page.waitForTimeout(500);
+        await page.keyboard.type('flowzap.server.path');
+        // In a remote window (code-server), machine-overridable settings live in the Remote tab.
+        await page.locator('.settings-editor .settings-tabs-widget').getByText('Remote').first().click();
+        const field = page.locator('.settings-editor .setting-item-contents', { hasText: 'Path to the' }).locator('input').first();
+        await field.waitFor({ state: 'visible', timeout: TIMEOUT_MS });
+        await field.fill(env('FZ_E2E_BROKEN_SERVER'));
+        await page.keyboard.press('Tab');
+        const toast = page.locator('.notification-toast', { hasText: 'FlowZap' });
+        const toastShown = await toast
+            .first()
+            .waitFor({ state: 'visible', timeout: TIMEOUT_MS })
+            .then(() => true)
+            .catch(() => false);
+        await page.waitForTimeout(2000); // let any further pop-ups arrive
+        const toasts = await toast.allInnerTexts();
+        check(
+            'a server that fails to start gives exactly one notification',
+            toastShown && toasts.length === 1,
+            JSON.stringify(toasts),
+        );
+        check(
+            'the notification says what failed and quotes the server',
+            toasts.length > 0 &&
+                toasts[0].includes('could not start') &&
+                toasts[0].includes('exited with code 1') &&
+                toasts[0].includes("No module named 'lark'"),
+            JSON.stringify(toasts),
+        );
+
         const hostErrors = extensionHostErrors();
         check('the extension host logged no error from the extension', hostErrors.length === 0, hostErrors.join('\n       '));
     } catch (error) {

@@ -119,6 +119,15 @@ exec "$NODE24" "$HERE/lsp-tap.cjs" --log "$WIRE" -- "$SERVER" "\$@"
 EOF
 chmod +x "$BIN/fz-lsp"
 
+# A server that dies at start-up, for the error-message check.
+cat >"$BIN/broken-fz-lsp" <<'EOF'
+#!/bin/sh
+echo "Traceback (most recent call last):" >&2
+echo "ModuleNotFoundError: No module named 'lark'" >&2
+exit 1
+EOF
+chmod +x "$BIN/broken-fz-lsp"
+
 cat >"$USER_DATA/User/settings.json" <<'EOF'
 {
   "flowzap.trace.server": "verbose",
@@ -141,8 +150,10 @@ printf 'bind-addr: 127.0.0.1:0\nauth: none\ncert: false\n' >"$TMP/config.yaml"
 CS_PID=""
 cleanup() {
   status=$?
-  if [ -n "$CS_PID" ] && kill -0 "$CS_PID" 2>/dev/null; then
-    kill "$CS_PID" 2>/dev/null || true
+  if [ -n "$CS_PID" ]; then
+    # code-server runs in its own process group (setsid): end it with its extension host and
+    # the language servers it started.
+    kill -- "-$CS_PID" 2>/dev/null || true
     wait "$CS_PID" 2>/dev/null || true
   fi
   if [ "$status" -ne 0 ] || [ "${FZ_E2E_KEEP:-0}" = 1 ]; then
@@ -154,8 +165,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# VSCODE_CLI=1: as when VS Code is started from a terminal, the extension host keeps this PATH
+# instead of re-reading it from a login shell (whose /etc/profile would drop $BIN).
 cs() {
-  PATH="$BIN:$NODE24_HOME/bin:$PATH" "$CODE_SERVER" --config "$TMP/config.yaml" \
+  VSCODE_CLI=1 PATH="$BIN:$NODE24_HOME/bin:$PATH" setsid "$CODE_SERVER" --config "$TMP/config.yaml" \
     --user-data-dir "$USER_DATA" --extensions-dir "$EXTENSIONS" "$@"
 }
 
@@ -184,6 +197,7 @@ say "driving Chromium"
 FZ_E2E_URL="http://127.0.0.1:$PORT/?folder=$WS" \
 FZ_E2E_WORKSPACE="$WS" \
 FZ_E2E_WIRE="$WIRE" \
+FZ_E2E_BROKEN_SERVER="$BIN/broken-fz-lsp" \
 FZ_E2E_USER_DATA="$USER_DATA" \
 FZ_E2E_ARTIFACTS="$TMP/artifacts" \
 FZ_E2E_PLAYWRIGHT="$DRIVER_DIR/node_modules/playwright-core" \
