@@ -10,6 +10,7 @@ an update recomputes just those groups; anything else rebuilds from scratch.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -379,15 +380,17 @@ class Model:
         """Bring the model up to date after lines `first`.. were replaced.
 
         `removed` are the statements (and texts) that were there; the new ones are
-        already in `self.statements`. Edits that move lines or touch lane structure rebuild.
+        already in `self.statements`. Edits that touch lane structure rebuild; edits that
+        add or remove lines inside a lane move everything below them first.
         """
         added = self.statements[first : first + added_count]
         self.edit_first, self.lines_before = first, removed_lines
+        delta = added_count - len(removed)
         if (
-            len(removed) != added_count
-            or any(isinstance(s, _STRUCTURAL) for s in removed)
+            any(isinstance(s, _STRUCTURAL) for s in removed)
             or any(isinstance(s, _STRUCTURAL) for s in added)
             or (first > 0 and isinstance(self.statements[first - 1], LaneHeader))
+            or (delta and any(d.fix is not None and d.code == "FZ003" for d in self._structure_diags))
         ):
             self._build()
             return
@@ -398,10 +401,12 @@ class Model:
         # Numbering depends on which IDs are declared where, not on labels or shapes.
         declared_before = [(i, s.node) for i, s in enumerate(removed) if type(s) is NodeDecl]
         declared_after = [(i, s.node) for i, s in enumerate(added) if type(s) is NodeDecl]
-        for index in range(first, first + added_count):
+        for index in range(first, first + len(removed)):
             more_ids, more_keys = self._remove_line(index)
             ids |= more_ids
             keys |= more_keys
+        if delta:
+            self._shift(first + len(removed), delta)
         for index in range(first, first + added_count):
             more_ids, more_keys = self._add_line(index, self.statements[index], lane)
             ids |= more_ids
@@ -426,6 +431,52 @@ class Model:
         self._loops = None
         self._diagnostics = None
         self._sequence = None
+
+    def _shift(self, start: int, delta: int) -> None:
+        """Move everything on line `start` or below by `delta` lines (lines were added or removed)."""
+
+        def moved(line: int) -> int:
+            return line + delta if line >= start else line
+
+        def moved_diagnostic(d: Diagnostic) -> Diagnostic:
+            if d.line < start and all(r.line < start for r in d.related):
+                return d
+            related = tuple(dataclasses.replace(r, line=moved(r.line)) for r in d.related)
+            return dataclasses.replace(d, line=moved(d.line), related=related)
+
+        def moved_list(found: list[Diagnostic]) -> list[Diagnostic]:
+            return [moved_diagnostic(d) for d in found]
+
+        last_before = len(self.statements) - 1 - delta
+        for lane in self.lanes:
+            lane.line = moved(lane.line)
+            if not lane.closed and lane.end_line == last_before:
+                lane.end_line = len(self.statements) - 1  # still runs to the end of the file
+            else:
+                lane.end_line = moved(lane.end_line)
+            if lane.label_line is not None:
+                lane.label_line = moved(lane.label_line)
+        self._segment_starts[:] = [moved(line) for line in self._segment_starts]
+        for node in self._nodes_at.values():
+            node.line = moved(node.line)
+        for site in self._edges_at.values():
+            site.line = site.source.line = site.target.line = moved(site.line)
+        for loop in self._loops_at.values():
+            loop.line = moved(loop.line)
+            for member in loop.members:
+                member.line = loop.line
+        self._nodes_at = {moved(line): node for line, node in self._nodes_at.items()}
+        self._edges_at = {moved(line): site for line, site in self._edges_at.items()}
+        self._loops_at = {moved(line): loop for line, loop in self._loops_at.items()}
+        for prefix, uses in self.lane_refs.items():
+            self.lane_refs[prefix] = [(moved(line), name) for line, name in uses]
+        self._local = {moved(line): moved_list(found) for line, found in self._local.items()}
+        self._context = {moved(line): moved_list(found) for line, found in self._context.items()}
+        self._per_id = {key: moved_list(found) for key, found in self._per_id.items()}
+        self._per_key = {key: moved_list(found) for key, found in self._per_key.items()}
+        self._numbering = moved_list(self._numbering)
+        self._structure_diags = moved_list(self._structure_diags)
+        self._broken = {moved(line) for line in self._broken}
 
     # --- diagnostics by what they depend on -----------------------------------------------------
 

@@ -63,12 +63,8 @@ function serverSettings(scope: vscode.ConfigurationScope | undefined, problems?:
  * failure instead of the library's stack of "couldn't create connection" / "server crashed" pop-ups.
  */
 class FlowZapLanguageClient extends LanguageClient {
-    /** The library's error messages, newest last ("Server process exited with code 1." ...). */
-    readonly errors: string[] = [];
-
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     public override error(message: string, data?: any, _showNotification?: boolean | 'force'): void {
-        this.errors.push(message);
         super.error(message, data, false);
     }
 }
@@ -253,7 +249,7 @@ class ServerManager implements vscode.Disposable {
             // vscode-languageclient 9 can resolve start() although the server died during
             // initialize, so the state is what counts.
             if (!client.isRunning()) {
-                failure = client.errors.find((e) => /exited with code|exited with signal/i.test(e)) ?? 'the server stopped during start-up';
+                failure = 'it stopped during start-up';
             }
         } catch (error) {
             failure = firstLine(describeError(error));
@@ -262,8 +258,8 @@ class ServerManager implements vscode.Disposable {
             this.client = undefined;
             await stopQuietly(client);
             const lastWords = stderr.lastLine();
-            const reason = lastWords !== undefined ? `${trimStop(failure)}; it said "${lastWords}"` : trimStop(failure);
-            const message = `The FlowZap language server (${located.server.description}) could not start: ${reason}. The output channel "${OUTPUT_NAME}" has the details.`;
+            const said = lastWords !== undefined ? ` and said "${lastWords}"` : '';
+            const message = `The FlowZap language server could not start: ${trimStop(failure)}${said}. Command: ${located.server.description}. The output channel "${OUTPUT_NAME}" has the details.`;
             this.output.error(message);
             this.setStatus('failed', message);
             this.notify('error', message, userAsked, {});

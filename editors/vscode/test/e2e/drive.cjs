@@ -411,9 +411,9 @@ async function main() {
         check(
             'the notification says what failed and quotes the server',
             toasts.length > 0 &&
-                toasts[0].includes('could not start') &&
-                toasts[0].includes('exited with code 1') &&
-                toasts[0].includes("No module named 'lark'"),
+                toasts[0].includes('The FlowZap language server could not start') &&
+                toasts[0].includes("No module named 'lark'") &&
+                toasts[0].includes('broken-fz-lsp (flowzap.server.path)'),
             JSON.stringify(toasts),
         );
 

@@ -168,7 +168,7 @@ trap cleanup EXIT
 # VSCODE_CLI=1: as when VS Code is started from a terminal, the extension host keeps this PATH
 # instead of re-reading it from a login shell (whose /etc/profile would drop $BIN).
 cs() {
-  VSCODE_CLI=1 PATH="$BIN:$NODE24_HOME/bin:$PATH" setsid "$CODE_SERVER" --config "$TMP/config.yaml" \
+  VSCODE_CLI=1 PATH="$BIN:$NODE24_HOME/bin:$PATH" "$CODE_SERVER" --config "$TMP/config.yaml" \
     --user-data-dir "$USER_DATA" --extensions-dir "$EXTENSIONS" "$@"
 }
 
@@ -180,9 +180,14 @@ grep -q "was successfully installed" "$TMP/install-extension.log" ||
 
 PORT="$("$NODE24" -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
 say "starting code-server on 127.0.0.1:$PORT"
-cs --bind-addr "127.0.0.1:$PORT" --auth none --disable-telemetry --disable-update-check \
-  --disable-workspace-trust --disable-getting-started-override --ignore-last-opened \
-  "$WS" >"$TMP/code-server.log" 2>&1 &
+# In its own session and process group, so that cleanup ends it with everything it started.
+(
+  export VSCODE_CLI=1 PATH="$BIN:$NODE24_HOME/bin:$PATH"
+  exec setsid "$CODE_SERVER" --config "$TMP/config.yaml" --user-data-dir "$USER_DATA" \
+    --extensions-dir "$EXTENSIONS" --bind-addr "127.0.0.1:$PORT" --auth none --disable-telemetry \
+    --disable-update-check --disable-workspace-trust --disable-getting-started-override \
+    --ignore-last-opened "$WS"
+) >"$TMP/code-server.log" 2>&1 &
 CS_PID=$!
 for _ in $(seq 1 120); do
   if "$NODE24" -e 'require("http").get(process.argv[1],r=>process.exit(r.statusCode===200?0:1)).on("error",()=>process.exit(1))' \
