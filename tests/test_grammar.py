@@ -58,7 +58,7 @@ def test_parser_is_built_once() -> None:
     ],
 )
 def test_statement_rules(line: str, rule: str) -> None:
-    tree = lark_parser().parse(line)
+    tree = lark_parser(trees=True).parse(line)
     assert isinstance(tree, Tree)
     assert tree.data == rule
 
@@ -68,7 +68,7 @@ def _tokens(line: str) -> list[tuple[str, str]]:
 
 
 def test_name_terminal_takes_unicode_letters_digits_and_hyphens() -> None:
-    tree = lark_parser().parse("Équipe_订单-2 {")
+    tree = lark_parser(trees=True).parse("Équipe_订单-2 {")
     assert isinstance(tree, Tree)
     first = tree.children[0]
     assert isinstance(first, Token) and (first.type, str(first)) == ("NAME", "Équipe_订单-2")
@@ -76,7 +76,7 @@ def test_name_terminal_takes_unicode_letters_digits_and_hyphens() -> None:
 
 def test_name_does_not_swallow_the_arrow() -> None:
     # `n1->n2` must show its arrow: a name does not end in `-`.
-    tree = lark_parser().parse("n1.handle(right)->n2.handle(left)")
+    tree = lark_parser(trees=True).parse("n1.handle(right)->n2.handle(left)")
     assert isinstance(tree, Tree) and tree.data == "edge"
     arrow = [c for c in tree.children if isinstance(c, Token)]
     assert [(a.type, str(a)) for a in arrow] == [("ARROW", "->")]
@@ -89,7 +89,7 @@ def test_name_does_not_swallow_the_arrow() -> None:
 def test_string_terminal(string: str) -> None:
     # The common spelling lexes as one ATTRIBUTE token; a space before the key's value
     # quote is still that token, and `key = value` spelled out token by token ends in STRING.
-    tree = lark_parser().parse(f"n1: circle label:{string}")
+    tree = lark_parser(trees=True).parse(f"n1: circle label:{string}")
     assert isinstance(tree, Tree)
     attribute = tree.children[-1]
     assert isinstance(attribute, Tree)
@@ -104,18 +104,18 @@ def test_string_terminal(string: str) -> None:
 )
 def test_string_terminal_rejects(line: str) -> None:
     with pytest.raises(UnexpectedInput):
-        lark_parser().parse(line)
+        lark_parser(trees=True).parse(line)
 
 
 def test_lane_label_takes_the_rest_of_the_line() -> None:
-    tree = lark_parser().parse("Orders { # Orders # and more {} [x]")
+    tree = lark_parser(trees=True).parse("Orders { # Orders # and more {} [x]")
     assert isinstance(tree, Tree)
     label = tree.children[-1]
     assert isinstance(label, Token) and (label.type, str(label)) == ("LANE_LABEL", "# Orders # and more {} [x]")
 
 
 def test_loop_text_stops_at_the_first_closing_bracket() -> None:
-    tree = lark_parser().parse("loop [a [b] n1 n2")
+    tree = lark_parser(trees=True).parse("loop [a [b] n1 n2")
     assert isinstance(tree, Tree)
     text = tree.children[1]
     assert isinstance(text, Token) and (text.type, str(text)) == ("LOOP_TEXT", "[a [b]")
@@ -123,11 +123,11 @@ def test_loop_text_stops_at_the_first_closing_bracket() -> None:
 
 @pytest.mark.parametrize("space", [" ", "\t", "\f", "\v", "\ufeff", " \t "])
 def test_ignored_whitespace(space: str) -> None:
-    tree = lark_parser().parse(f'{space}n1:{space}circle{space}label{space}:{space}"x"{space}')
+    tree = lark_parser(trees=True).parse(f'{space}n1:{space}circle{space}label{space}:{space}"x"{space}')
     assert isinstance(tree, Tree) and tree.data == "node"
 
 
 def test_either_separator_parses() -> None:
     # Nodes take `:` and edge labels `=`; the other one parses so that it can be diagnosed.
-    assert isinstance(lark_parser().parse('n1: circle label="x"'), Tree)
-    assert isinstance(lark_parser().parse('n1.handle(right) -> n2.handle(left) [label:"x"]'), Tree)
+    assert isinstance(lark_parser(trees=True).parse('n1: circle label="x"'), Tree)
+    assert isinstance(lark_parser(trees=True).parse('n1.handle(right) -> n2.handle(left) [label:"x"]'), Tree)

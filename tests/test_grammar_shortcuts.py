@@ -21,16 +21,16 @@ def _long_form_parser() -> Lark:
     text = text.replace(" | ATTRIBUTE", "").replace(" | HANDLE", "").replace(" | EDGE_LABEL", "")
     text = re.sub(r"^(HANDLE|ATTRIBUTE|EDGE_LABEL)\.2:.*$", "", text, flags=re.MULTILINE)
     assert "HANDLE" not in text and "ATTRIBUTE" not in text and "EDGE_LABEL" not in text
-    return Lark(text, parser="lalr", lexer="contextual")
+    return Lark(text, parser="lalr", lexer="contextual", transformer=parser._Build())
 
 
 LONG = _long_form_parser()
 
 
 def _both(line: str) -> tuple[Statement, Statement]:
-    short_tree, long_tree = parser.lark_parser().parse(line), LONG.parse(line)
-    assert isinstance(short_tree, Tree) and isinstance(long_tree, Tree)
-    return parser._statement(short_tree), parser._statement(long_tree)
+    short, long = parser.lark_parser().parse(line), LONG.parse(line)
+    assert not isinstance(short, Tree) and not isinstance(long, Tree)
+    return short, long  # type: ignore[return-value]
 
 
 def _example_lines() -> list[str]:

@@ -12,8 +12,9 @@ import functools
 import re
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
-from lark import Lark, Token, Tree
+from lark import Lark, Token, Transformer, Tree
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedToken
 
 from fz_lsp.syntax.statements import (
@@ -48,15 +49,20 @@ def grammar_text() -> str:
 
 
 @functools.cache
-def lark_parser(strict: bool = False) -> Lark:
-    """The LALR parser with the contextual lexer, built once per process."""
+def lark_parser(strict: bool = False, trees: bool = False) -> Lark:
+    """The LALR parser with the contextual lexer, built once per process.
+
+    It builds statements as it parses; `trees=True` gives lark's parse trees instead
+    (for looking at the grammar itself), and `strict=True` fails on any grammar conflict.
+    """
     text = grammar_text()
     if strict:
         return Lark(text, parser="lalr", lexer="contextual", strict=True)
+    transformer = None if trees else _Build()
     try:
-        return Lark(text, parser="lalr", lexer="contextual", cache=True)
+        return Lark(text, parser="lalr", lexer="contextual", transformer=transformer, cache=True)
     except OSError:  # no writable temp directory: build without the cache
-        return Lark(text, parser="lalr", lexer="contextual")
+        return Lark(text, parser="lalr", lexer="contextual", transformer=transformer)
 
 
 # --- building statements from trees -------------------------------------------------------
@@ -96,14 +102,6 @@ def _text(token: Token) -> Text:
     return Text(str(token), _unescape(str(token)), start, start + len(token))
 
 
-def _tokens(tree: Tree[Token]) -> list[Token]:
-    return [child for child in tree.children if isinstance(child, Token)]
-
-
-def _subtrees(tree: Tree[Token]) -> list[Tree[Token]]:
-    return [child for child in tree.children if isinstance(child, Tree)]
-
-
 def _ref(names: list[Name]) -> Ref:
     if len(names) == 1:
         return Ref(None, names[0])
@@ -126,90 +124,101 @@ def _part(token: Token, match: re.Match[str], group: int) -> Name:
     return Name(match.group(group), start, start + len(match.group(group)))
 
 
-def _attribute(tokens: list[Token]) -> Attribute:
-    """An attribute from its three tokens, or from the one token of the common spelling."""
-    if len(tokens) == 3:
-        key, separator, value = tokens
-        return Attribute(_name(key), _name(separator), _text(value))
-    token = tokens[0]
-    match = _ATTRIBUTE_PARTS.search(str(token))
-    assert match is not None  # the token's own pattern
-    raw = _part(token, match, 3)
-    return Attribute(
-        _part(token, match, 1), _part(token, match, 2), Text(raw.text, _unescape(raw.text), raw.start, raw.end)
-    )
+class _Build(Transformer[Token, Statement]):
+    """Statements straight from the parser's reductions (no parse tree is built).
 
+    One method per grammar rule; `_Rejected` says the grammar took the line but FlowZap
+    does not. Handles, attributes and edge labels come either as their tokens or as
+    the one token of their common spelling.
+    """
 
-def _endpoint(tree: Tree[Token]) -> Endpoint:
-    path_tree, *rest = _subtrees(tree)
-    path = [_name(token) for token in _tokens(path_tree)]
-    if rest and len(handle_tokens := _tokens(rest[0])) == 1:  # `.handle(dir)` as one token
-        token = handle_tokens[0]
+    def path(self, children: list[Token]) -> list[Name]:
+        return [_name(token) for token in children]
+
+    def handle(self, children: list[Token]) -> Handle | tuple[Name, Name]:
+        if len(children) == 2:  # `(` direction `)`, after a path that ends in the keyword
+            return _name(children[0]), _name(children[1])
+        token = children[0]
         match = _HANDLE_PARTS.match(str(token))
-        assert match is not None
+        assert match is not None  # the token's own pattern
         keyword, direction = _part(token, match, 1), _part(token, match, 2)
         if keyword.text.lower() != "handle":
             raise _Rejected(f"expected `handle`, not `{keyword.text}`", keyword.start, keyword.end)
-        ref = _ref(path)
-        end = _name(token).end
-        return Endpoint(ref, Handle(keyword, direction, keyword.start - 1, end), ref.start, end)
-    if not rest:
-        if len(path) >= 2 and path[-1].text.lower() == "handle":
-            end = path[-1].end
-            raise _Rejected("expected `(` and a direction after `handle`", end, end)
-        ref = _ref(path)
-        return Endpoint(ref, None, ref.start, ref.end)
-    keyword = path[-1]
-    if len(path) < 2:
-        raise _Rejected(
-            f"expected `n1.handle(...)`: `{keyword.text}(` is not a handle",
-            keyword.start,
-            keyword.end,
-        )
-    if keyword.text.lower() != "handle":
-        raise _Rejected(f"expected `handle`, not `{keyword.text}`", keyword.start, keyword.end)
-    ref = _ref(path[:-1])
-    handle_tokens = _tokens(rest[0])
-    direction, close = _name(handle_tokens[0]), _name(handle_tokens[1])
-    return Endpoint(ref, Handle(keyword, direction, keyword.start - 1, close.end), ref.start, close.end)
+        return Handle(keyword, direction, keyword.start - 1, _name(token).end)
 
+    def endpoint(self, children: list[Any]) -> Endpoint:
+        path: list[Name] = children[0]
+        if len(children) == 1:
+            if len(path) >= 2 and path[-1].text.lower() == "handle":
+                end = path[-1].end
+                raise _Rejected("expected `(` and a direction after `handle`", end, end)
+            ref = _ref(path)
+            return Endpoint(ref, None, ref.start, ref.end)
+        handle = children[1]
+        if isinstance(handle, Handle):
+            ref = _ref(path)
+            return Endpoint(ref, handle, ref.start, handle.end)
+        keyword = path[-1]
+        if len(path) < 2:
+            raise _Rejected(f"expected `n1.handle(...)`: `{keyword.text}(` is not a handle", keyword.start, keyword.end)
+        if keyword.text.lower() != "handle":
+            raise _Rejected(f"expected `handle`, not `{keyword.text}`", keyword.start, keyword.end)
+        ref = _ref(path[:-1])
+        direction, close = handle
+        return Endpoint(ref, Handle(keyword, direction, keyword.start - 1, close.end), ref.start, close.end)
 
-def _statement(tree: Tree[Token]) -> Statement:
-    kind = tree.data
-    tokens = _tokens(tree)
-    if kind == "lane_close":
-        return LaneClose(_name(tokens[0]))
-    if kind == "lane_header":
-        label = _name(tokens[2]) if len(tokens) > 2 else None
-        return LaneHeader(_name(tokens[0]), _name(tokens[1]), label)
-    if kind == "node":
-        attributes = tuple(_attribute(_tokens(a)) for a in _subtrees(tree))
-        return NodeDecl(_name(tokens[0]), _name(tokens[1]), attributes)
-    if kind == "edge":
-        source_tree, target_tree, *label_trees = _subtrees(tree)
-        source = _endpoint(source_tree)
-        target = _endpoint(target_tree)
-        if not label_trees:
-            return Edge(source, _name(tokens[0]), target, None, target.end, target.end)
-        label_tokens = _tokens(label_trees[0])
-        edge_label = _attribute(label_tokens[1:4] if len(label_tokens) == 5 else label_tokens)
-        label_start = _name(label_tokens[0]).start
-        label_end = _name(label_tokens[-1]).end
-        return Edge(source, _name(tokens[0]), target, edge_label, label_start, label_end)
-    if kind == "loop":
-        keyword, text = _name(tokens[0]), _name(tokens[1])
+    def attribute(self, children: list[Token]) -> Attribute:
+        if len(children) == 3:
+            key, separator, value = children
+            return Attribute(_name(key), _name(separator), _text(value))
+        token = children[0]
+        match = _ATTRIBUTE_PARTS.search(str(token))
+        assert match is not None  # the token's own pattern
+        raw = _part(token, match, 3)
+        text = Text(raw.text, _unescape(raw.text), raw.start, raw.end)
+        return Attribute(_part(token, match, 1), _part(token, match, 2), text)
+
+    def edge_label(self, children: list[Token]) -> tuple[Attribute, int, int]:
+        if len(children) == 5:
+            return self.attribute(children[1:4]), _name(children[0]).start, _name(children[4]).end
+        token = children[0]
+        start = _name(token).start
+        inner = _ATTRIBUTE_PARTS.search(str(token))
+        assert inner is not None
+        key, separator, raw = (_part(token, inner, group) for group in (1, 2, 3))
+        attribute = Attribute(key, separator, Text(raw.text, _unescape(raw.text), raw.start, raw.end))
+        return attribute, start, start + len(token)
+
+    def edge(self, children: list[Any]) -> Edge:
+        source, arrow, target = children[0], _name(children[1]), children[2]
+        if len(children) == 3:
+            return Edge(source, arrow, target, None, target.end, target.end)
+        label, start, end = children[3]
+        return Edge(source, arrow, target, label, start, end)
+
+    def node(self, children: list[Any]) -> NodeDecl:
+        return NodeDecl(_name(children[0]), _name(children[1]), tuple(children[2:]))
+
+    def lane_header(self, children: list[Token]) -> LaneHeader:
+        label = _name(children[2]) if len(children) > 2 else None
+        return LaneHeader(_name(children[0]), _name(children[1]), label)
+
+    def lane_close(self, children: list[Token]) -> LaneClose:
+        return LaneClose(_name(children[0]))
+
+    def loop(self, children: list[Any]) -> Loop:
+        keyword, text = _name(children[0]), _name(children[1])
         if keyword.text.lower() != "loop":
             raise _Rejected(
                 f"unexpected `{text.text[:1]}` after `{keyword.text}`: only `loop` takes `[...]`",
                 text.start,
                 text.start + 1,
             )
-        members = tuple(_ref([_name(t) for t in _tokens(member)]) for member in _subtrees(tree))
-        return Loop(keyword, text, members)
-    if kind == "comment":
-        name = _name(tokens[0])
+        return Loop(keyword, text, tuple(_ref(path) for path in children[2:]))
+
+    def comment(self, children: list[Token]) -> Comment:
+        name = _name(children[0])
         return Comment(name.text, name.start, name.end)
-    raise AssertionError(f"the grammar has no statement `{kind}`")
 
 
 # --- errors in FlowZap words --------------------------------------------------------------
@@ -325,9 +334,9 @@ def _broken_header(line: str, problem: SyntaxProblem) -> LaneHeader | None:
 
 
 def _parse_whole(line: str) -> Statement:
-    tree = lark_parser().parse(line)
-    assert isinstance(tree, Tree)
-    return _statement(tree)
+    statement = lark_parser().parse(line)
+    assert not isinstance(statement, Tree)
+    return statement
 
 
 class LineMemo:
