@@ -252,11 +252,15 @@ class ServerManager implements vscode.Disposable {
                 failure = 'it stopped during start-up';
             }
         } catch (error) {
-            failure = firstLine(describeError(error));
+            // A failed spawn ("spawn /x EACCES") says what is wrong; anything else ("write EPIPE",
+            // "Pending response rejected") only means the process went away.
+            const text = firstLine(describeError(error));
+            failure = /^spawn\b/.test(text) ? text : 'it stopped during start-up';
         }
         if (failure !== undefined) {
             this.client = undefined;
             await stopQuietly(client);
+            await stderr.settled();
             const lastWords = stderr.lastLine();
             const said = lastWords !== undefined ? ` and said "${lastWords}"` : '';
             const message = `The FlowZap language server could not start: ${trimStop(failure)}${said}. Command: ${located.server.description}. The output channel "${OUTPUT_NAME}" has the details.`;
@@ -395,6 +399,7 @@ class ServerManager implements vscode.Disposable {
 class StderrTail {
     readonly channel: vscode.LogOutputChannel;
     private tail = '';
+    private lastWrite = 0;
 
     constructor(output: vscode.LogOutputChannel) {
         this.channel = new Proxy(output, {
@@ -402,6 +407,7 @@ class StderrTail {
                 if (property === 'append') {
                     return (value: string) => {
                         this.tail = (this.tail + value).slice(-4000);
+                        this.lastWrite = Date.now();
                         target.append(value);
                     };
                 }
@@ -409,6 +415,14 @@ class StderrTail {
                 return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
             },
         });
+    }
+
+    /** Resolves once stderr has been quiet for `idleMs` (at most `maxMs`): a dying process's last words arrive late. */
+    async settled(idleMs = 250, maxMs = 2000): Promise<void> {
+        const start = Date.now();
+        while (Date.now() - start < maxMs && Date.now() - Math.max(this.lastWrite, start) < idleMs) {
+            await new Promise((resolve) => setTimeout(resolve, 50));
+        }
     }
 
     lastLine(): string | undefined {
