@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from fz_lsp.analysis.diagnostics import Diagnostic, Fix, Related, Replacement, replace
-from fz_lsp.analysis.statement_checks import endpoint_text, findings_for_line, label_findings
+from fz_lsp.analysis.statement_checks import findings_for_line, label_findings
 from fz_lsp.analysis.vocabulary import closest_names, node_number
 from fz_lsp.syntax.statements import (
     Comment,
@@ -855,10 +855,4 @@ class Model:
         return self._sequence
 
 
-def describe_ref(reference: Reference) -> str:
-    """`Lane.n4` or `n4`, as written."""
-    ref = reference.ref
-    return ref.node.text if ref.lane is None else f"{ref.lane.text}.{ref.node.text}"
-
-
-__all__ = ["EdgeSite", "Lane", "LoopSite", "Model", "Node", "Reference", "describe_ref", "endpoint_text"]
+__all__ = ["EdgeSite", "Lane", "LoopSite", "Model", "Node", "Reference"]

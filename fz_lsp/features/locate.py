@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from fz_lsp.analysis.model import EdgeSite, Lane, Model, Node
+from fz_lsp.analysis.model import EdgeSite, Model
 from fz_lsp.syntax.statements import Comment, Edge, LaneHeader, Loop, Name, NodeDecl, Ref
 
 Kind = Literal["node", "lane", "edge_label", "shape", "direction", "handle", "loop", "arrow", "key"]
@@ -84,11 +84,3 @@ def locate(model: Model, line: int, column: int) -> Target | None:
         if statement.label is not None and _inside(statement.label, column):
             return Target("lane", line, statement.lane, statement.lane.text, declaration=True)
     return None
-
-
-def node_of(model: Model, target: Target) -> Node | None:
-    return model.node_table.get(target.text) if target.kind == "node" else None
-
-
-def lane_of(model: Model, target: Target) -> Lane | None:
-    return model.lane_table.get(target.text) if target.kind == "lane" else None
