@@ -119,9 +119,12 @@ def _related_lane(lane: Lane, what: str) -> Related:
     return Related(lane.line, name.start, name.end, what)
 
 
-def _same_lane(a: Lane | None, b: Lane | None) -> bool:
-    """Lanes compare by ID: a lane declared twice (FZ202) is still one lane."""
-    return a is not None and b is not None and a.id == b.id
+def _insert_by_line(nodes: list[Node], node: Node) -> None:
+    """Keep `nodes` in line order; a build from scratch only ever appends."""
+    if not nodes or nodes[-1].line < node.line:
+        nodes.append(node)
+    else:
+        nodes.insert(bisect.bisect_left([n.line for n in nodes], node.line), node)
 
 
 _STRUCTURAL = (LaneHeader, LaneClose, Comment)
@@ -298,10 +301,9 @@ class Model:
             node = Node(decl.node.text, index, decl, lane)
             self._nodes_at[index] = node
             decls = self._decls.setdefault(node.id, [])
-            decls.insert(bisect.bisect_left([n.line for n in decls], index), node)
+            _insert_by_line(decls, node)
             if lane is not None:
-                lane_nodes = lane.nodes
-                lane_nodes.insert(bisect.bisect_left([n.line for n in lane_nodes], index), node)
+                _insert_by_line(lane.nodes, node)
             ids.add(node.id)
         elif kind is Loop:
             loop: Loop = statement  # type: ignore[assignment]
@@ -457,19 +459,23 @@ class Model:
             if lane.label_line is not None:
                 lane.label_line = moved(lane.label_line)
         self._segment_starts[:] = [moved(line) for line in self._segment_starts]
+        # The per-line tables are large: shift with plain loops, re-keyed by the new lines.
         for node in self._nodes_at.values():
-            node.line = moved(node.line)
+            if node.line >= start:
+                node.line += delta
         for site in self._edges_at.values():
-            site.line = site.source.line = site.target.line = moved(site.line)
+            if site.line >= start:
+                site.line = site.source.line = site.target.line = site.line + delta
         for loop in self._loops_at.values():
-            loop.line = moved(loop.line)
-            for member in loop.members:
-                member.line = loop.line
-        self._nodes_at = {moved(line): node for line, node in self._nodes_at.items()}
-        self._edges_at = {moved(line): site for line, site in self._edges_at.items()}
-        self._loops_at = {moved(line): loop for line, loop in self._loops_at.items()}
+            if loop.line >= start:
+                loop.line += delta
+                for member in loop.members:
+                    member.line = loop.line
+        self._nodes_at = {node.line: node for node in self._nodes_at.values()}
+        self._edges_at = {site.line: site for site in self._edges_at.values()}
+        self._loops_at = {loop.line: loop for loop in self._loops_at.values()}
         for prefix, uses in self.lane_refs.items():
-            self.lane_refs[prefix] = [(moved(line), name) for line, name in uses]
+            self.lane_refs[prefix] = [(line + delta if line >= start else line, name) for line, name in uses]
         self._local = {moved(line): moved_list(found) for line, found in self._local.items()}
         self._context = {moved(line): moved_list(found) for line, found in self._context.items()}
         self._per_id = {key: moved_list(found) for key, found in self._per_id.items()}

@@ -60,6 +60,8 @@ _SUSPECT = re.compile(
 
 def forbidden_character(text: str) -> int | None:
     """Index of the first emoji or control character FlowZap rejects in a label, if any."""
+    if _SUSPECT.search(text) is None:  # the common case, in one scan
+        return None
     for match in _SUSPECT.finditer(text):
         code = ord(match.group())
         # Of the arrows-and-symbols block, only the pictographs (category So) are emoji.
