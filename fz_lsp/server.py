@@ -7,6 +7,7 @@ the boundary, keeps the open documents, and decides when to publish.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 import traceback
@@ -489,6 +490,7 @@ def on_code_action(ls: FlowZapServer, params: types.CodeActionParams) -> list[ty
 def serve(tcp: str | None = None) -> int:
     """Run the server on stdio, or on TCP when given `HOST:PORT`."""
     logging.basicConfig(level=os.environ.get("FZ_LSP_LOG_LEVEL", "WARNING"))
+    gc.freeze()  # what start-up imported lives as long as the server: keep it out of collections
     if tcp:
         host, _, port = tcp.rpartition(":")
         if not port.isdigit():

@@ -19,6 +19,7 @@ from typing import Literal
 from fz_lsp.analysis.diagnostics import Diagnostic, Fix, Related, Replacement, replace
 from fz_lsp.analysis.statement_checks import findings_for_line, label_findings
 from fz_lsp.analysis.vocabulary import closest_names, node_number
+from fz_lsp.syntax.document import paused_gc
 from fz_lsp.syntax.statements import (
     Comment,
     Edge,
@@ -146,7 +147,8 @@ class Model:
         self.statements = statements
         self.edit_first = 0
         self.lines_before: list[str] = []
-        self._build()
+        with paused_gc():
+            self._build()
 
     # --- queries ----------------------------------------------------------------------------
 
@@ -394,7 +396,8 @@ class Model:
             or (first > 0 and isinstance(self.statements[first - 1], LaneHeader))
             or (delta and any(d.fix is not None and d.code == "FZ003" for d in self._structure_diags))
         ):
-            self._build()
+            with paused_gc():
+                self._build()
             return
         lane = self.lane_at(first)
         ids: set[str] = set()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 
@@ -48,6 +49,7 @@ def closest_names(word: str, names: list[str], limit: int = 3) -> list[str]:
     return difflib.get_close_matches(word, names, n=limit, cutoff=0.5)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def node_number(node_id: str) -> int | None:
     match = NODE_ID.match(node_id)
     return int(match.group(1)) if match else None

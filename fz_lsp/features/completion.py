@@ -107,7 +107,9 @@ def _add_nodes(builder: _Builder, model: Model, typed: str, lane: Lane | None, p
         candidates.append((local, node.id if local else f"{node.lane.id}.{node.id}", node))  # type: ignore[union-attr]
     if len(candidates) > MAX_NODE_ITEMS:
         wanted = typed.lower()
-        matching = [c for c in candidates if wanted in f"{c[1]} {c[2].label or ''}".lower()]
+        matching = candidates
+        if wanted:
+            matching = [c for c in candidates if wanted in f"{c[1]} {c[2].label or ''}".lower()]
         matching.sort(key=lambda c: (not c[0], not c[2].id.lower().startswith(wanted), node_number(c[2].id) or 0))
         builder.incomplete = True
         candidates = matching[:MAX_NODE_ITEMS]

@@ -157,9 +157,9 @@ class ServerManager implements vscode.Disposable {
         const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
         const pythonInstalled = isPythonExtensionInstalled();
         const located: LocateResult = await locateServer({
-            serverPath: config.get<string>('server.path') ?? '',
-            serverArgs: (config.get<unknown[]>('server.args') ?? []).filter((a): a is string => typeof a === 'string'),
-            pythonSetting: config.get<string>('server.python') ?? '',
+            serverPath: stringSetting(config.get<unknown>('server.path')),
+            serverArgs: arraySetting(config.get<unknown>('server.args')),
+            pythonSetting: stringSetting(config.get<unknown>('server.python')),
             workspaceFolder: folder?.uri.fsPath,
             pythonFromExtension: pythonInstalled ? () => activeInterpreter(folder?.uri) : undefined,
         });
@@ -450,6 +450,15 @@ function describeError(error: unknown): string {
         return String((error as { message: unknown }).message);
     }
     return String(error);
+}
+
+/** A string setting; anything else (a hand-edited `42` or `null`) counts as unset. */
+function stringSetting(value: unknown): string {
+    return typeof value === 'string' ? value : '';
+}
+
+function arraySetting(value: unknown): string[] {
+    return Array.isArray(value) ? value.filter((a): a is string => typeof a === 'string') : [];
 }
 
 function trimStop(text: string): string {

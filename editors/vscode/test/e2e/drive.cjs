@@ -57,13 +57,15 @@ const EXPECTED_BROKEN = [
 
 let passed = 0;
 let failed = 0;
+const started = Date.now();
 function check(name, ok, detail) {
+    const at = `[${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s]`;
     if (ok) {
         passed += 1;
-        console.log(`ok   - ${name}`);
+        console.log(`ok   ${at} ${name}`);
     } else {
         failed += 1;
-        console.log(`FAIL - ${name}${detail !== undefined ? `\n       ${detail}` : ''}`);
+        console.log(`FAIL ${at} ${name}${detail !== undefined ? `\n       ${detail}` : ''}`);
     }
     return ok;
 }
@@ -382,14 +384,35 @@ async function main() {
             ),
         ).catch(() => undefined);
         check('restart: open documents are sent to the new server', reopened !== undefined);
-        // 7. A server that dies at start-up gives one clear notification that quotes its stderr.
-        // Set flowzap.server.path the way a user does, in the Settings editor.
+        // 7. Changing a flowzap.* setting in the Settings editor reaches the running server.
         await runCommand(page, 'Preferences: Open User Settings');
         // The search box has the focus when the Settings editor opens.
         await page.locator('.settings-editor').first().waitFor({ state: 'visible', timeout: TIMEOUT_MS });
         await page.waitForTimeout(500);
+        await page.keyboard.type('flowzap.debounceMs');
+        const debounce = page
+            .locator('.settings-editor .setting-item-contents', { hasText: 'Milliseconds the server waits' })
+            .locator('input')
+            .first();
+        await debounce.waitFor({ state: 'visible', timeout: TIMEOUT_MS });
+        await debounce.fill('25');
+        await page.keyboard.press('Tab');
+        const pushed = await waitFor('workspace/didChangeConfiguration', () =>
+            notifications(wire(), 'c2s', 'workspace/didChangeConfiguration').find((e) => e.pid === second.pid),
+        ).catch(() => undefined);
+        check(
+            'a changed setting is sent to the server under fz-lsp',
+            pushed !== undefined &&
+                sameJson(pushed.msg.params.settings, { 'fz-lsp': { ...EXPECTED_SETTINGS, debounceMs: 25 } }),
+            JSON.stringify(pushed?.msg.params),
+        );
+
+        // 8. A server that dies at start-up gives one clear notification that quotes its stderr.
+        //    flowzap.server.path is machine-overridable: in a remote window it is in the Remote tab.
+        await page.locator('.settings-editor [aria-label^="Clear Settings Search Input"]').first().click();
+        await page.locator('.settings-editor .settings-header .suggest-input-container .view-lines').first().click();
+        await page.waitForTimeout(300);
         await page.keyboard.type('flowzap.server.path');
-        // In a remote window (code-server), machine-overridable settings live in the Remote tab.
         await page.locator('.settings-editor .settings-tabs-widget').getByText('Remote').first().click();
         const field = page.locator('.settings-editor .setting-item-contents', { hasText: 'Path to the' }).locator('input').first();
         await field.waitFor({ state: 'visible', timeout: TIMEOUT_MS });
