@@ -36,7 +36,7 @@ def test_a_next_line_lane_label_is_checked_and_hovered_like_a_label() -> None:
     assert location.range == types.Range(types.Position(0, 0), types.Position(0, 7))
 
 
-def test_a_large_file_offers_the_best_200_matches_and_says_the_list_is_incomplete() -> None:
+def test_a_large_file_offers_the_best_100_matches_and_says_the_list_is_incomplete() -> None:
     lanes = []
     number = 0
     for lane in range(3):
@@ -54,8 +54,8 @@ def test_a_large_file_offers_the_best_200_matches_and_says_the_list_is_incomplet
     assert full.is_incomplete
     nodes = [item.label for item in full.items if item.kind != types.CompletionItemKind.Module]
     lanes = [item.label for item in full.items if item.kind == types.CompletionItemKind.Module]
-    # Own lane first, then by number, cut at 200; the lanes follow.
-    assert nodes == ["n301"] + [f"L0.n{k}" for k in range(1, 101)] + [f"L1.n{k}" for k in range(101, 200)]
+    # Own lane first, then by number, cut at 100; the lanes follow.
+    assert nodes == ["n301"] + [f"L0.n{k}" for k in range(1, 100)]
     assert lanes == ["L0", "L1", "L2", "L9"]
     model.lines[line] = "n301.handle(right) -> n12"  # as if typed; only the text before the cursor matters
     typed = complete(model, positions, line, after_arrow + 3)

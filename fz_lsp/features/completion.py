@@ -94,11 +94,11 @@ def _node_doc(node: Node) -> str:
     return f"`{node.decl.shape.text}` in {lane}"
 
 
-MAX_NODE_ITEMS = 200
+MAX_NODE_ITEMS = 100
 
 
 def _add_nodes(builder: _Builder, model: Model, typed: str, lane: Lane | None, prefixed_others: bool) -> None:
-    """Every node, or in a large file the best 200 that match what was typed (ID or label)."""
+    """Every node, or in a large file the best 100 that match what was typed (ID or label)."""
     candidates: list[tuple[bool, str, Node]] = []
     for node in model.nodes:
         if model.node_table.get(node.id) is not node:
