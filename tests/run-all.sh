@@ -25,5 +25,5 @@ for suite in editors/nvim/test/run.sh editors/emacs/test/run.sh editors/vscode/t
   echo "== $suite"
   if bash "$suite"; then passed=$((passed + 1)); else echo "FAILED: $suite"; failed=$((failed + 1)); fi
 done
-echo "editor suites: $passed passed, $failed failed"
+echo "editors: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
