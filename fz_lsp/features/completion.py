@@ -17,7 +17,6 @@ from fz_lsp.syntax.statements import LaneClose, LaneHeader
 
 TRIGGER_CHARACTERS = [".", "(", ">", ":", " ", "["]
 
-_WORD = re.compile(r"[\w-]*\Z")
 _IN_HANDLE = re.compile(r"\.\s*handle\s*\(\s*([\w-]*)\Z", re.IGNORECASE)
 _AFTER_DOT = re.compile(r"([^\W\d][\w-]*)(?:\.([^\W\d][\w-]*))?\.([\w-]*)\Z")
 _NODE_SHAPE = re.compile(r"^\s*[^\W\d][\w-]*\s*:\s*([\w-]*)\Z")
@@ -153,7 +152,7 @@ def _next_free_id(model: Model) -> str:
 def complete(model: Model, positions: Positions, line: int, column: int, snippets: bool = True) -> types.CompletionList:
     """The completion list; `is_incomplete` when a large file's nodes were cut to the best matches."""
     builder = _Builder(positions, line, column, snippets)
-    items = _complete(builder, model, positions, line, column, snippets)
+    items = _complete(builder, model, line, column)
     return types.CompletionList(is_incomplete=builder.incomplete, items=items)
 
 
@@ -163,9 +162,7 @@ def completion(
     return list(complete(model, positions, line, column, snippets).items)
 
 
-def _complete(
-    builder: _Builder, model: Model, positions: Positions, line: int, column: int, snippets: bool
-) -> list[types.CompletionItem]:
+def _complete(builder: _Builder, model: Model, line: int, column: int) -> list[types.CompletionItem]:
     if not 0 <= line < len(model.lines):
         return []
     text = model.lines[line]
@@ -175,8 +172,6 @@ def _complete(
     if _in_string_or_label(before):
         return []
     lane = model.lane_at(line)
-    typed = _WORD.search(before).group()  # type: ignore[union-attr]
-
     if match := _IN_HANDLE.search(before):
         for direction in DIRECTIONS:
             builder.add(direction, match.group(1), types.CompletionItemKind.EnumMember, documentation=WORDS[direction])
