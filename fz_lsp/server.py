@@ -425,16 +425,8 @@ def on_hover(ls: FlowZapServer, params: types.HoverParams) -> types.Hover | None
 
 
 @server.feature(types.TEXT_DOCUMENT_DEFINITION)
-def on_definition(ls: FlowZapServer, params: types.DefinitionParams) -> list[types.Location]:
-    found = _at(ls, params.text_document.uri, params.position)
-    if found is None:
-        return []
-    state, positions, line, column = found
-    return navigation.definition(state.model, positions, state.uri, line, column)
-
-
-@server.feature(types.TEXT_DOCUMENT_DECLARATION)
-def on_declaration(ls: FlowZapServer, params: types.DeclarationParams) -> list[types.Location]:
+@server.feature(types.TEXT_DOCUMENT_DECLARATION)  # a node or lane is declared where it is defined
+def on_definition(ls: FlowZapServer, params: types.DefinitionParams | types.DeclarationParams) -> list[types.Location]:
     found = _at(ls, params.text_document.uri, params.position)
     if found is None:
         return []
