@@ -23,6 +23,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 
 CONFIG_FILE = ".fz-lsp.toml"
 DEFAULT_DEBOUNCE_MS = 150
+SETTING_NAMES = frozenset({"severity", "exclude", "debounceMs"})
 
 
 class ConfigError(ValueError):
@@ -111,5 +112,10 @@ def load_settings(start: Path) -> Settings:
     if found is None:
         return Settings()
     path, table = found
+    unknown = sorted(set(table) - SETTING_NAMES)
+    if unknown:  # a misspelt setting would otherwise be silently ignored
+        raise ConfigError(
+            f"{path}: unknown setting `{unknown[0]}`; the settings are {', '.join(sorted(SETTING_NAMES))}"
+        )
     exclude = parse_exclude(table.get("exclude", []), str(path))
     return Settings(source=str(path), exclude=exclude).overlay(table, str(path))
