@@ -50,10 +50,11 @@ from benchlib import (
     label_edits,
     median_of,
     parse_sizes,
+    publish,
     ratio,
     reference_edits,
     rss_mb,
-    save_json,
+    short_path,
     summary,
     table,
     verdict,
@@ -172,13 +173,6 @@ def profile_edits(state: DocumentState, edits: list[Edit], top: int = 10) -> lis
         )
     rows.sort(key=lambda r: r["tottime_ms"], reverse=True)
     return rows[:top]
-
-
-def short_path(filename: str) -> str:
-    for marker in ("/fz_lsp/", "/lark/", "/benchmarks/"):
-        if marker in filename:
-            return marker.strip("/") + "/" + filename.split(marker, 1)[1]
-    return filename.rsplit("/", 1)[-1]
 
 
 def memory_probe(size: int, seed: int, what: str) -> dict[str, Any]:
@@ -413,13 +407,7 @@ def main(argv: list[str] | None = None) -> int:
         "budgets": budgets,
         "wall_time_s": round(time.perf_counter() - started, 1),
     }
-    path = save_json(data, args.json, "analysis")
-    print()
-    print(text)
-    print()
-    print(json.dumps(data, indent=2, ensure_ascii=False))
-    print(f"\nwritten to {path} in {data['wall_time_s']} s", file=sys.stderr)
-    return 0
+    return publish(data, args.json, "analysis", text)
 
 
 if __name__ == "__main__":

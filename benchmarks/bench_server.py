@@ -46,10 +46,11 @@ from benchlib import (
     fmt_ratio,
     label_edits,
     median_of,
+    publish,
     ratio,
     reference_edits,
     rss_mb,
-    save_json,
+    short_path,
     summary,
     table,
     verdict,
@@ -471,13 +472,6 @@ def profiled_session(folder: Path, name: str, steps: Callable[[LspClient], None]
     return stats
 
 
-def short_path(filename: str) -> str:
-    for marker in ("/fz_lsp/", "/pygls/", "/lsprotocol/", "/cattrs/", "/lark/", "/json/"):
-        if marker in filename:
-            return marker.strip("/") + "/" + filename.split(marker, 1)[1]
-    return filename.rsplit("/", 1)[-1]
-
-
 def profile_operation(
     folder: Path, text: str, found: Outline, what: str, count: int, seed: int, top: int = 10
 ) -> list[dict[str, Any]]:
@@ -639,13 +633,7 @@ def main(argv: list[str] | None = None) -> int:
         "budgets": budgets,
         "wall_time_s": round(time.perf_counter() - started, 1),
     }
-    path = save_json(data, args.json, "server")
-    print()
-    print(text)
-    print()
-    print(json.dumps(data, indent=2, ensure_ascii=False))
-    print(f"\nwritten to {path} in {data['wall_time_s']} s", file=sys.stderr)
-    return 0
+    return publish(data, args.json, "server", text)
 
 
 if __name__ == "__main__":

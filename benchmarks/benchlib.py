@@ -261,3 +261,22 @@ def insert_edits(found: Outline, count: int, rng: random.Random) -> list[Edit]:
         if len(edits) == count:
             break
     return edits
+
+
+def short_path(filename: str) -> str:
+    """A profiled function's file, from the package it belongs to."""
+    for marker in ("/fz_lsp/", "/pygls/", "/lsprotocol/", "/cattrs/", "/lark/", "/json/", "/benchmarks/"):
+        if marker in filename:
+            return marker.strip("/") + "/" + filename.split(marker, 1)[1]
+    return filename.rsplit("/", 1)[-1]
+
+
+def publish(data: dict[str, Any], path: str | None, stem: str, text: str) -> int:
+    """Save the JSON, print the table and the JSON, and say where it went."""
+    saved = save_json(data, path, stem)
+    print()
+    print(text)
+    print()
+    print(json.dumps(data, indent=2, ensure_ascii=False))
+    print(f"\nwritten to {saved} in {data['wall_time_s']} s", file=sys.stderr)
+    return 0
