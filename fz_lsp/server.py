@@ -72,6 +72,8 @@ class FlowZapServer(LanguageServer):
         self.editor_options: dict[str, Any] = {}
         self.warned_options: dict[str, Any] | None = None  # the invalid editor settings already reported
         self.file_settings: dict[Path, Settings] = {}
+        # Per folder: the editor settings object they were made with, and the settings in force.
+        self.effective_settings: dict[Path | None, tuple[dict[str, Any], Settings]] = {}
         self.settings_generation = 0
         self.index: dict[str, DocumentState] = {}  # workspace files that are not open
 
@@ -103,10 +105,14 @@ class FlowZapServer(LanguageServer):
         return self.documents.get(uri_key(uri))
 
     def settings_for(self, uri: str) -> Settings:
+        """The file's settings with the editor's laid over them, worked out once per change of either."""
         path = uri_path(uri)
+        folder = path.parent if path is not None else None
+        cached = self.effective_settings.get(folder)
+        if cached is not None and cached[0] is self.editor_options:
+            return cached[1]
         base = Settings()
-        if path is not None:
-            folder = path.parent
+        if folder is not None:
             if folder not in self.file_settings:
                 try:
                     self.file_settings[folder] = load_settings(folder)
@@ -115,12 +121,14 @@ class FlowZapServer(LanguageServer):
                     self.file_settings[folder] = Settings()
             base = self.file_settings[folder]
         try:
-            return base.overlay(self.editor_options, "editor settings `fz-lsp`")
+            settings = base.overlay(self.editor_options, "editor settings `fz-lsp`")
         except ConfigError as error:
             if self.warned_options is not self.editor_options:  # once per settings object, not per keystroke
                 self.warned_options = self.editor_options
                 self.log(f"fz-lsp: {error}", types.MessageType.Warning)
-            return base
+            settings = base
+        self.effective_settings[folder] = (self.editor_options, settings)
+        return settings
 
     @property
     def pull_diagnostics(self) -> bool:
@@ -308,6 +316,7 @@ def did_change_watched_files(ls: FlowZapServer, params: types.DidChangeWatchedFi
                 ls.index[key] = DocumentState(change.uri, path.read_bytes().decode("utf-8-sig", errors="replace"))
     if config_changed:
         ls.file_settings.clear()
+        ls.effective_settings.clear()
         ls.refresh_all()
 
 
