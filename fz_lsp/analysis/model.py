@@ -370,7 +370,9 @@ class Model:
             else:
                 del self.node_refs[node_id]
             prefix = reference.ref.lane
-            if prefix is not None:
+            if prefix is not None and prefix.text in self.lane_refs:
+                # Every use of the prefix on this line goes at once: a second reference
+                # with the same prefix finds nothing left to remove.
                 uses = [u for u in self.lane_refs[prefix.text] if u[0] != index]
                 if uses:
                     self.lane_refs[prefix.text] = uses
