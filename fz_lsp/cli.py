@@ -16,7 +16,7 @@ from fz_lsp import __version__
 from fz_lsp.analysis import analyze_text
 from fz_lsp.analysis.config import ConfigError, Settings, load_settings
 from fz_lsp.analysis.diagnostics import RULES, Diagnostic, Severity
-from fz_lsp.files import DEFAULT_EXCLUDE, Exclusion, search
+from fz_lsp.files import DEFAULT_EXCLUDE, Exclusion, Unreadable, decode_diagram, read_diagram, search
 
 FORMATS = ("text", "json", "sarif", "github")
 PARALLEL_THRESHOLD = 32  # files; below this, process start-up costs more than it saves
@@ -40,15 +40,6 @@ class FileResult:
     failure: str | None = None  # why the file could not be checked
 
 
-def _decode(data: bytes, path: str) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ValueError(
-            f"{path}: not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start}); save it as UTF-8"
-        ) from None
-
-
 def check_text(text: str, path: str, settings: Settings, selected: frozenset[str]) -> FileResult:
     model = analyze_text(text)
     diagnostics = model.diagnostics
@@ -70,12 +61,9 @@ def check_file(job: tuple[str, frozenset[str]]) -> FileResult:
     """Check one file; every failure becomes a message, never an exception."""
     path, selected = job
     try:
-        data = Path(path).read_bytes()
-        text = _decode(data, path)
+        text = read_diagram(Path(path))
         settings = load_settings(Path(path))
-    except OSError as error:
-        return FileResult(path, (), f"{path}: cannot read: {error.strerror or error}")
-    except (ValueError, ConfigError) as error:
+    except (Unreadable, ConfigError) as error:
         return FileResult(path, (), str(error))
     return check_text(text, path, settings, selected)
 
@@ -120,9 +108,9 @@ def _run_checks(files: list[str], selected: frozenset[str], jobs: int, progress:
     if "-" in files:
         data = sys.stdin.buffer.read()
         try:
-            text = _decode(data, "<stdin>")
+            text = decode_diagram(data, "<stdin>")
             results.append(check_text(text, "<stdin>", load_settings(Path.cwd()), selected))
-        except (ValueError, ConfigError) as error:
+        except (Unreadable, ConfigError) as error:
             results.append(FileResult("<stdin>", (), str(error)))
     if jobs > 1 and len(work) >= PARALLEL_THRESHOLD:
         with ProcessPoolExecutor(max_workers=jobs) as pool:

@@ -83,3 +83,31 @@ def search(root: Path, command_line: Exclusion, cache: dict[Path, Exclusion | No
             if name.endswith(".fz") and (here / name).is_file() and not _excluded(absolute / name, exclusions)
         )
     return sorted(found)
+
+
+class Unreadable(ValueError):
+    """A file that cannot be used as a diagram; the message names it and says why."""
+
+
+def decode_diagram(data: bytes, path: str) -> str:
+    """The text of a diagram file: UTF-8 (a BOM is dropped), never binary."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise Unreadable(
+            f"{path}: not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start}); save it as UTF-8"
+        ) from None
+    if "\x00" in text:  # valid UTF-8 but binary: a NUL byte never belongs in a diagram
+        raise Unreadable(f"{path}: binary data (a NUL byte at offset {text.index(chr(0))}), not a diagram")
+    return text
+
+
+def read_diagram(path: Path, max_bytes: int | None = None) -> str:
+    """Read one `.fz` file for the checker or the workspace index; every failure is `Unreadable`."""
+    try:
+        if max_bytes is not None and (size := path.stat().st_size) > max_bytes:
+            raise Unreadable(f"{path} ({size} bytes; files over {max_bytes // (1024 * 1024)} MB are not indexed)")
+        data = path.read_bytes()
+    except OSError as error:
+        raise Unreadable(f"{path}: cannot read: {error.strerror or error}") from None
+    return decode_diagram(data, str(path))
