@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from fz_lsp import __version__
+from fz_lsp import __version__, rewrite
 from fz_lsp.analysis import analyze_text
 from fz_lsp.analysis.config import ConfigError, Settings, load_settings
 from fz_lsp.analysis.diagnostics import RULES, Diagnostic, Severity
@@ -321,6 +321,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel processes for large trees")
     check.add_argument("--no-progress", action="store_true", help="no progress indicator, even on a terminal")
+    rewrite.add_commands(commands)
     return parser
 
 
@@ -383,6 +384,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_check(args)
         except KeyboardInterrupt:
             return 130
+    if args.command == "format":
+        return rewrite.run_format(args)
     from fz_lsp.server import serve  # the server's imports are heavy; the checker does not need them
 
     return serve(args.tcp)

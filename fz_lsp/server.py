@@ -24,7 +24,8 @@ from pygls.protocol.language_server import lsp_method
 
 from fz_lsp import __version__
 from fz_lsp.analysis.config import CONFIG_FILE
-from fz_lsp.features import completion, diagnostics, hover, navigation, presentation, symbols
+from fz_lsp.features import completion, diagnostics, formatting, hover, navigation, presentation, symbols
+from fz_lsp.features.options import EditorOptions
 from fz_lsp.features.state import DocumentState
 from fz_lsp.session import SECTION, Session, uri_key, uri_path
 
@@ -329,6 +330,45 @@ def on_code_action(ls: FlowZapServer, params: types.CodeActionParams) -> list[ty
     if ls.session.document(params.text_document.uri) is None:
         return []
     return diagnostics.code_actions(list(params.context.diagnostics), params.text_document.uri)
+
+
+# --- reshaping and reading aids ---------------------------------------------------------------
+
+
+def _options(ls: FlowZapServer) -> EditorOptions:
+    return EditorOptions.read(ls.session.editor_options)
+
+
+def _formatted(ls: FlowZapServer, uri: str, first: int = 0, last: int | None = None) -> list[types.TextEdit] | None:
+    state = ls.session.document(uri)
+    if state is None:
+        return None
+    source = state.source
+    try:
+        return formatting.text_edits(
+            source.lines,
+            source.endings,
+            source.statements,
+            ls.session.positions(state),
+            _options(ls).indent,
+            first,
+            last,
+        )
+    except formatting.FormatRefused as refusal:
+        ls.window_show_message(types.ShowMessageParams(types.MessageType.Warning, f"fz-lsp: {refusal}"))
+        return None
+
+
+@server.feature(types.TEXT_DOCUMENT_FORMATTING)
+def on_formatting(ls: FlowZapServer, params: types.DocumentFormattingParams) -> list[types.TextEdit] | None:
+    return _formatted(ls, params.text_document.uri)
+
+
+@server.feature(types.TEXT_DOCUMENT_RANGE_FORMATTING)
+def on_range_formatting(ls: FlowZapServer, params: types.DocumentRangeFormattingParams) -> list[types.TextEdit] | None:
+    start, end = params.range.start, params.range.end
+    last = end.line - 1 if end.character == 0 and end.line > start.line else end.line  # a selection of whole lines
+    return _formatted(ls, params.text_document.uri, start.line, last)
 
 
 def serve(tcp: str | None = None) -> int:
