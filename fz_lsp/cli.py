@@ -321,6 +321,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel processes for large trees")
     check.add_argument("--no-progress", action="store_true", help="no progress indicator, even on a terminal")
+    check.add_argument("--fix", action="store_true", help="make every safe fix in place, then report what remains")
+    check.add_argument("--diff", action="store_true", help="show what --fix would change as a diff; write nothing")
     rewrite.add_commands(commands)
     return parser
 
@@ -381,6 +383,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "check":
         try:
+            if args.fix or args.diff:
+                from fz_lsp.fix_command import run_fix  # imports this module: loaded only when asked for
+
+                return run_fix(args)
             return run_check(args)
         except KeyboardInterrupt:
             return 130

@@ -324,12 +324,18 @@ def on_workspace_symbol(ls: FlowZapServer, params: types.WorkspaceSymbolParams) 
 
 @server.feature(
     types.TEXT_DOCUMENT_CODE_ACTION,
-    types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]),
+    types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, diagnostics.FIX_ALL]),
 )
 def on_code_action(ls: FlowZapServer, params: types.CodeActionParams) -> list[types.CodeAction]:
-    if ls.session.document(params.text_document.uri) is None:
+    state = ls.session.document(params.text_document.uri)
+    if state is None:
         return []
-    return diagnostics.code_actions(list(params.context.diagnostics), params.text_document.uri)
+    context = params.context
+    session, ending = ls.session, state.source.endings[0] or "\n"
+    settings, positions = session.settings_for(state.uri), session.positions(state)
+    return diagnostics.code_actions(
+        state.model, settings, positions, state.uri, context.diagnostics, context.only, ending
+    )
 
 
 # --- reshaping and reading aids ---------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from lsprotocol import types
@@ -10,6 +11,7 @@ from fz_lsp.analysis.config import Settings
 from fz_lsp.analysis.diagnostics import Diagnostic, Severity
 from fz_lsp.analysis.model import Model
 from fz_lsp.features.positions import Positions
+from fz_lsp.fixing import changes, fix_all, shown_by
 
 SOURCE = "flowzap"
 MAX_DIAGNOSTICS = 1000  # an editor cannot show more usefully; the checker reports all
@@ -72,31 +74,106 @@ def lsp_diagnostics(model: Model, settings: Settings, positions: Positions, uri:
     return result
 
 
-def code_actions(diagnostics: list[types.Diagnostic], uri: str) -> list[types.CodeAction]:
-    """Quick fixes for the diagnostics the client sends back (their `data` holds the edit)."""
-    actions = []
-    for diagnostic in diagnostics:
-        data = diagnostic.data
-        if diagnostic.source != SOURCE or not isinstance(data, dict) or "fix" not in data:
-            continue
-        fix = data["fix"]
-        edits = [
-            types.TextEdit(
-                types.Range(
-                    types.Position(e["range"]["start"]["line"], e["range"]["start"]["character"]),
-                    types.Position(e["range"]["end"]["line"], e["range"]["end"]["character"]),
-                ),
-                e["newText"],
+FIX_ALL = "source.fixAll.flowzap"
+
+
+def _wanted(kind: str, only: Sequence[str] | None) -> bool:
+    """Whether an action of `kind` answers a request limited to `only` (a kind or any of its parents)."""
+    if only is None:
+        return kind != FIX_ALL  # source actions only when asked for, as editors do on save
+    return any(kind == wanted or kind.startswith(wanted + ".") for wanted in only)
+
+
+def _key(positions: Positions, rng: types.Range) -> tuple[int, int, int, int]:
+    start = positions.to_columns(rng.start)
+    end = positions.to_columns(rng.end)
+    return (start[0], start[1], end[0], end[1])
+
+
+def _edit(diagnostic: Diagnostic, positions: Positions) -> list[types.TextEdit]:
+    return [
+        types.TextEdit(positions.range(change.line, change.start, change.end), change.new_text)
+        for change in changes(diagnostic)
+    ]
+
+
+def code_actions(
+    model: Model,
+    settings: Settings,
+    positions: Positions,
+    uri: str,
+    sent: Sequence[types.Diagnostic],
+    only: Sequence[str] | None = None,
+    ending: str = "\n",
+) -> list[types.CodeAction]:
+    """Quick fixes for the diagnostics the client sends back, and the fix-all source action.
+
+    The client's copy of a diagnostic may be from an older version of the document, and its
+    `data` is whatever the client chose to send: neither is trusted. A diagnostic is matched
+    by code and range against the document as it is now, and the fix is the current one;
+    one that no longer applies gets nothing.
+    """
+    actions: list[types.CodeAction] = []
+    if _wanted(types.CodeActionKind.QuickFix, only):
+        current = {
+            (d.code, d.line, d.start, d.line, d.end): d
+            for d in model.diagnostics
+            if d.fix is not None and settings.severity(d.code) is not Severity.OFF
+        }
+        for diagnostic in sent:
+            if diagnostic.source != SOURCE or not isinstance(diagnostic.code, str):
+                continue
+            found = current.get((diagnostic.code, *_key(positions, diagnostic.range)))
+            if found is None or found.fix is None:
+                continue
+            actions.append(
+                types.CodeAction(
+                    title=found.fix.title,
+                    kind=types.CodeActionKind.QuickFix,
+                    diagnostics=[diagnostic],
+                    is_preferred=True,
+                    edit=types.WorkspaceEdit(changes={uri: _edit(found, positions)}),
+                )
             )
-            for e in fix["edits"]
-        ]
-        actions.append(
-            types.CodeAction(
-                title=fix["title"],
-                kind=types.CodeActionKind.QuickFix,
-                diagnostics=[diagnostic],
-                is_preferred=True,
-                edit=types.WorkspaceEdit(changes={uri: edits}),
-            )
-        )
+    if _wanted(FIX_ALL, only):
+        action = fix_all_action(model, settings, positions, uri, ending)
+        if action is not None:
+            actions.append(action)
     return actions
+
+
+def fix_all_action(
+    model: Model, settings: Settings, positions: Positions, uri: str, ending: str = "\n"
+) -> types.CodeAction | None:
+    """Every safe fix at once, as one edit of the lines that change (None when nothing helps).
+
+    New line breaks are written as `ending`, the document's own.
+    """
+    if not any(d.fix is not None and settings.severity(d.code) is not Severity.OFF for d in model.diagnostics):
+        return None
+    lines = model.lines
+    text = "\n".join(lines)
+    fixed, applied = fix_all(text, shown_by(settings))
+    if not applied:
+        return None
+    new_lines = fixed.split("\n")
+    first = 0
+    while first < min(len(lines), len(new_lines)) and lines[first] == new_lines[first]:
+        first += 1
+    last_old, last_new = len(lines), len(new_lines)
+    while last_old > first and last_new > first and lines[last_old - 1] == new_lines[last_new - 1]:
+        last_old -= 1
+        last_new -= 1
+    # Replace whole lines first..last_old-1 (and their breaks) by the new ones.
+    if last_old < len(lines):
+        rng = positions.range(first, 0, 0, last_old)
+        new_text = "".join(line + ending for line in new_lines[first:last_new])
+    else:
+        rng = positions.range(first, 0, len(lines[-1]), len(lines) - 1)
+        new_text = ending.join(new_lines[first:])
+    count = len(applied)
+    return types.CodeAction(
+        title=f"Fix all FlowZap problems that have a safe fix ({count} fix{'es' if count != 1 else ''})",
+        kind=FIX_ALL,
+        edit=types.WorkspaceEdit(changes={uri: [types.TextEdit(rng, new_text)]}),
+    )
