@@ -18,7 +18,8 @@ from pathlib import Path
 
 from fz_lsp.analysis.config import ConfigError, Settings, load_settings
 from fz_lsp.analysis.diagnostics import RULES, Severity
-from fz_lsp.cli import _decode, _write, check_text, collect, run_check
+from fz_lsp.cli import _write, check_text, collect, run_check
+from fz_lsp.files import Unreadable, decode_diagram
 from fz_lsp.fixing import Applied, fix_all, shown_by
 
 BOM = "\ufeff"
@@ -46,9 +47,11 @@ def _write_atomically(path: Path, text: str) -> None:
 
 def _read(path: str) -> tuple[str, bool]:
     """The file's text without a byte-order mark, and whether it had one."""
-    data = Path(path).read_bytes()
-    text = _decode(data, path)
-    return text, data.startswith(BOM.encode("utf-8"))
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        raise Unreadable(f"{path}: cannot read: {error.strerror or error}") from None
+    return decode_diagram(data, path), data.startswith(BOM.encode("utf-8"))
 
 
 def _diff(path: str, before: str, after: str) -> str:
@@ -77,10 +80,7 @@ def run_fix(args: argparse.Namespace) -> int:
         try:
             text, bom = _read(path)
             fixed, applied, settings = _fixed(text, Path(path), selected)
-        except OSError as error:
-            failures.append(f"{path}: cannot read: {error.strerror or error}")
-            continue
-        except (ValueError, ConfigError) as error:
+        except (Unreadable, ConfigError) as error:
             failures.append(str(error))
             continue
         if args.diff:
@@ -127,9 +127,9 @@ def _fix_stdin(args: argparse.Namespace, selected: frozenset[str]) -> int:
         _write(sys.stderr, "fz-lsp: --fix and --diff read standard input only when `-` is the only path")
         return 2
     try:
-        text = _decode(sys.stdin.buffer.read(), "<stdin>")
+        text = decode_diagram(sys.stdin.buffer.read(), "<stdin>")
         settings = load_settings(Path.cwd())
-    except (ValueError, ConfigError) as error:
+    except (Unreadable, ConfigError) as error:
         _write(sys.stderr, f"fz-lsp: {error}")
         return 2
     fixed, applied = fix_all(text, shown_by(settings, selected))
