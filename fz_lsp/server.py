@@ -24,7 +24,19 @@ from pygls.protocol.language_server import lsp_method
 
 from fz_lsp import __version__
 from fz_lsp.analysis.config import CONFIG_FILE
-from fz_lsp.features import completion, diagnostics, formatting, hover, navigation, presentation, symbols
+from fz_lsp.features import (
+    completion,
+    diagnostics,
+    facts,
+    folding,
+    formatting,
+    hover,
+    navigation,
+    presentation,
+    selection,
+    semantic_tokens,
+    symbols,
+)
 from fz_lsp.features.options import EditorOptions
 from fz_lsp.features.state import DocumentState
 from fz_lsp.session import SECTION, Session, uri_key, uri_path
@@ -375,6 +387,73 @@ def on_range_formatting(ls: FlowZapServer, params: types.DocumentRangeFormatting
     start, end = params.range.start, params.range.end
     last = end.line - 1 if end.character == 0 and end.line > start.line else end.line  # a selection of whole lines
     return _formatted(ls, params.text_document.uri, start.line, last)
+
+
+tokens_sent = semantic_tokens.Results()
+
+
+def _tokens(ls: FlowZapServer, uri: str, first: int = 0, last: int | None = None) -> list[int] | None:
+    """Tokens of the open document, or None when there is none or they cannot be made."""
+    state = ls.session.document(uri)
+    if state is None:
+        return None
+    try:
+        declared = facts.declared_node_ids(state.model)
+        return semantic_tokens.encode(state.lines, state.source.statements, declared, ls.session.encoding, first, last)
+    except Exception as error:  # never an error while typing: the caller answers with the last good tokens
+        ls.report_server_error(error, None)
+        return None
+
+
+@server.feature(types.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL, semantic_tokens.LEGEND)
+def on_semantic_tokens(ls: FlowZapServer, params: types.SemanticTokensParams) -> types.SemanticTokens:
+    uri = params.text_document.uri
+    data = _tokens(ls, uri)
+    if data is None:
+        last = tokens_sent.last(uri)
+        return types.SemanticTokens(data=[]) if last is None else types.SemanticTokens(data=last[1], result_id=last[0])
+    return types.SemanticTokens(data=data, result_id=tokens_sent.remember(uri, data))
+
+
+@server.feature(types.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL_DELTA, semantic_tokens.LEGEND)
+def on_semantic_tokens_delta(
+    ls: FlowZapServer, params: types.SemanticTokensDeltaParams
+) -> types.SemanticTokens | types.SemanticTokensDelta:
+    uri = params.text_document.uri
+    previous = tokens_sent.last(uri)
+    data = _tokens(ls, uri)
+    if data is None or previous is None or previous[0] != params.previous_result_id:
+        return on_semantic_tokens(ls, types.SemanticTokensParams(params.text_document))
+    return types.SemanticTokensDelta(
+        edits=semantic_tokens.delta(previous[1], data), result_id=tokens_sent.remember(uri, data)
+    )
+
+
+@server.feature(types.TEXT_DOCUMENT_SEMANTIC_TOKENS_RANGE, semantic_tokens.LEGEND)
+def on_semantic_tokens_range(ls: FlowZapServer, params: types.SemanticTokensRangeParams) -> types.SemanticTokens:
+    return types.SemanticTokens(
+        data=_tokens(ls, params.text_document.uri, params.range.start.line, params.range.end.line) or []
+    )
+
+
+@server.feature(types.TEXT_DOCUMENT_FOLDING_RANGE)
+def on_folding_range(ls: FlowZapServer, params: types.FoldingRangeParams) -> list[types.FoldingRange]:
+    state = ls.session.document(params.text_document.uri)
+    return [] if state is None else folding.folding_ranges(state.model, state.source.statements)
+
+
+@server.feature(types.TEXT_DOCUMENT_SELECTION_RANGE)
+def on_selection_range(ls: FlowZapServer, params: types.SelectionRangeParams) -> list[types.SelectionRange]:
+    state = ls.session.document(params.text_document.uri)
+    if state is None:
+        return []
+    positions = ls.session.positions(state)
+    return [
+        selection.selection_range(
+            state.model, state.lines, state.source.statements, positions, *positions.to_columns(p)
+        )
+        for p in params.positions
+    ]
 
 
 def serve(tcp: str | None = None) -> int:
