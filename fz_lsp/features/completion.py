@@ -11,7 +11,7 @@ from lsprotocol import types
 
 from fz_lsp.analysis.model import Lane, Model, Node
 from fz_lsp.analysis.vocabulary import DIRECTIONS, NODE_KEYS, SHAPES, node_number
-from fz_lsp.features.hover import WORDS
+from fz_lsp.features.hover import WORDS, lane_label
 from fz_lsp.features.positions import Positions
 from fz_lsp.syntax.statements import LaneClose, LaneHeader
 
@@ -89,7 +89,8 @@ class _Builder:
 
 
 def _node_doc(node: Node) -> str:
-    lane = f"lane `{node.lane.id}`" + (f" ({node.lane.label})" if node.lane.label else "") if node.lane else "no lane"
+    label = lane_label(node.lane) if node.lane is not None else None
+    lane = f"lane `{node.lane.id}`" + (f" ({label})" if label else "") if node.lane else "no lane"
     return f"`{node.decl.shape.text}` in {lane}"
 
 
@@ -135,7 +136,7 @@ def _add_lanes(builder: _Builder, model: Model, typed: str) -> None:
             typed,
             types.CompletionItemKind.Module,
             new_text=f"{lane.id}.",
-            detail=lane.label,
+            detail=lane_label(lane),
             documentation=f"Lane `{lane.id}`: {len(lane.nodes)} nodes",
             sort="2" + lane.id,
         )

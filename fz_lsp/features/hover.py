@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from fz_lsp.analysis.model import EdgeSite, Lane, Model, Node
+from fz_lsp.analysis.model import EdgeSite, Lane, Model, Node, Reference
 from fz_lsp.analysis.vocabulary import closest_names
 from fz_lsp.features.locate import Target, locate
 from fz_lsp.features.positions import Positions
+from fz_lsp.syntax.statements import Ref
 
 WORDS = {
     "circle": "`circle`: a start or end point of the flow.",
@@ -32,26 +33,43 @@ def node_title(node: Node) -> str:
     return f"{node.id} {node.label}" if node.label else node.id
 
 
+def lane_label(lane: Lane) -> str | None:
+    """The lane's display label when it adds something: none when empty or the ID itself (`Shop { # Shop`)."""
+    return lane.label if lane.label and lane.label != lane.id else None
+
+
 def _lane_name(lane: Lane | None) -> str:
     if lane is None:
         return "outside every lane"
-    return f"`{lane.id}`" + (f" ({lane.label})" if lane.label else "")
+    label = lane_label(lane)
+    return f"`{lane.id}`" + (f" ({label})" if label else "")
 
 
-def _other_end(node: Node | None, fallback: str, home: Lane | None) -> str:
+def _half_typed(model: Model, line: int, ref: Ref) -> bool:
+    """`-> Shop.` or `-> Shop`: a lane's ID (or a prefix followed by a dot) where a node belongs."""
+    if ref.lane is not None:
+        return False
+    name = ref.node
+    return name.text in model.lane_table or model.lines[line][name.end : name.end + 1] == "."
+
+
+def _other_end(model: Model, site: EdgeSite, end: Reference) -> str:
+    node, ref = end.node, end.ref
     if node is None:
-        return f"{fallback} (undeclared)"
-    prefix = f"{node.lane.id}." if node.lane is not None and node.lane is not home else ""
+        if _half_typed(model, site.line, ref):
+            return f"{ref.node.text}.… (node ID missing)"
+        return f"{ref.node.text} (undeclared)"
+    prefix = f"{node.lane.id}." if node.lane is not None and node.lane is not site.lane else ""
     return f"{prefix}{node_title(node)}"
 
 
-def edge_line(site: EdgeSite) -> str:
+def edge_line(site: EdgeSite, model: Model) -> str:
     """`n3 Validate order → Billing.n4 Charge card`, with the edge's label if it has one.
 
     Ends in the lane the edge is written in are bare; others carry their lane, as in the file.
     """
-    source = _other_end(site.source.node, site.edge.source.ref.node.text, site.lane)
-    target = _other_end(site.target.node, site.edge.target.ref.node.text, site.lane)
+    source = _other_end(model, site, site.source)
+    target = _other_end(model, site, site.target)
     label = f' "{site.edge.label.value.value}"' if site.edge.label is not None else ""
     return f"{source} → {target}{label}"
 
@@ -66,9 +84,9 @@ def _node_hover(model: Model, node: Node) -> str:
     outgoing = [e for e in model.edges if e.source.node is node]
     incoming = [e for e in model.edges if e.target.node is node]
     if outgoing:
-        parts += ["", "Outgoing:"] + [f"- {edge_line(e)}" for e in outgoing]
+        parts += ["", "Outgoing:"] + [f"- {edge_line(e, model)}" for e in outgoing]
     if incoming:
-        parts += ["", "Incoming:"] + [f"- {edge_line(e)}" for e in incoming]
+        parts += ["", "Incoming:"] + [f"- {edge_line(e, model)}" for e in incoming]
     if not outgoing and not incoming:
         parts += ["", "No edges."]
     return "\n".join(parts)
@@ -78,9 +96,10 @@ def _lane_hover(model: Model, lane: Lane) -> str:
     out = sum(1 for e in model.edges if _lane(e.source.node) is lane and _lane(e.target.node) not in (lane, None))
     into = sum(1 for e in model.edges if _lane(e.target.node) is lane and _lane(e.source.node) not in (lane, None))
     count = len(lane.nodes)
+    label = lane_label(lane)
     return "\n".join(
         [
-            f"**Lane `{lane.id}`**" + (f": {lane.label}" if lane.label else ""),
+            f"**Lane `{lane.id}`**" + (f": {label}" if label else ""),
             "",
             f"{count} node{'s' if count != 1 else ''}; {out} edge{'s' if out != 1 else ''} out of the lane, "
             f"{into} edge{'s' if into != 1 else ''} into it",
@@ -90,6 +109,24 @@ def _lane_hover(model: Model, lane: Lane) -> str:
 
 def _lane(node: Node | None) -> Lane | None:
     return node.lane if node is not None else None
+
+
+def _missing_node(model: Model, target: Target) -> str:
+    """What a half-typed end lacks: `-> Shop.` (the node ID after the dot) or `-> Shop` (a lane, not a node)."""
+    lane = model.lane_table.get(target.text)
+    dot = model.lines[target.line][target.name.end : target.name.end + 1] == "."
+    if lane is None:
+        guesses = closest_names(target.text, list(model.lane_table), limit=1)
+        hint = f" Did you mean `{guesses[0]}`?" if guesses else ""
+        return f"`{target.text}.` names no lane of this file, and the node ID after it is missing.{hint}"
+    examples = ", ".join(f"`{lane.id}.{node.id}`" for node in lane.nodes[:3])
+    more = ", ..." if len(lane.nodes) > 3 else ""
+    if dot:
+        missing = f"The node ID after `{lane.id}.` is missing"
+    else:
+        missing = f"`{lane.id}` is a lane, not a node"
+    which = f": write one of its nodes, {examples}{more}." if examples else "; the lane has no nodes yet."
+    return _lane_hover(model, lane) + "\n\n" + missing + which
 
 
 def _dangling(model: Model, target: Target) -> str:
@@ -112,14 +149,19 @@ def hover(model: Model, positions: Positions, line: int, column: int) -> types.H
         return None
     if target.kind == "node":
         node = model.node_table.get(target.text)
-        text = _node_hover(model, node) if node is not None else _dangling(model, target)
+        if node is not None:
+            text = _node_hover(model, node)
+        elif target.text in model.lane_table or model.lines[line][target.name.end : target.name.end + 1] == ".":
+            text = _missing_node(model, target)
+        else:
+            text = _dangling(model, target)
     elif target.kind == "lane":
         lane = model.lane_table.get(target.text)
         text = _lane_hover(model, lane) if lane is not None else _dangling(model, target)
     elif target.kind == "edge_label":
         if target.edge is None:
             return None
-        text = f"Edge: {edge_line(target.edge)}"
+        text = f"Edge: {edge_line(target.edge, model)}"
     else:
         explanation = WORDS.get(target.text)
         if explanation is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from lsprotocol import types
 
 from fz_lsp.analysis.model import Model, Node
-from fz_lsp.features.hover import node_title
+from fz_lsp.features.hover import lane_label, node_title
 from fz_lsp.features.positions import Positions
 
 SHAPE_KINDS = {
@@ -32,12 +32,13 @@ def document_symbols(model: Model, positions: Positions) -> list[types.DocumentS
     symbols: list[types.DocumentSymbol] = []
     for lane in model.lanes:
         name = lane.id_name
+        label = lane_label(lane)
         end_line = lane.end_line
         end_column = len(model.lines[end_line]) if end_line < len(model.lines) else 0
         symbols.append(
             types.DocumentSymbol(
-                name=f"{lane.id} ({lane.label})" if lane.label else lane.id,
-                detail=lane.label,
+                name=f"{lane.id} ({label})" if label else lane.id,
+                detail=label,
                 kind=types.SymbolKind.Namespace,
                 range=positions.range(lane.line, name.start, end_column, end_line),
                 selection_range=positions.range(lane.line, name.start, name.end),
@@ -53,7 +54,7 @@ def workspace_symbols(model: Model, positions: Positions, uri: str, query: str) 
     wanted = query.lower()
     found: list[types.WorkspaceSymbol] = []
     for lane in model.lanes:
-        title = f"{lane.id} {lane.label or ''}".strip()
+        title = f"{lane.id} {lane_label(lane) or ''}".strip()
         if wanted in title.lower():
             name = lane.id_name
             found.append(

@@ -115,7 +115,7 @@ async def test_workspace_symbols_index_the_folder_and_report_progress(lsp: Sessi
         ("Orders 订单 Orders", S.Namespace, orders_uri, orders.range("Orders"), None),
         ("n1 收到订单", S.Event, orders_uri, orders.range("n1"), "Orders"),
         ("n2 Pack parcel", S.Function, orders_uri, orders.range("n2"), "Orders"),
-        ("Courier Courier", S.Namespace, orders_uri, orders.range("Courier {", length=7), None),
+        ("Courier", S.Namespace, orders_uri, orders.range("Courier {", length=7), None),
         ("n3 Delivered", S.Event, orders_uri, orders.range("n3:", length=2), "Courier"),
         ("Support 客服", S.Namespace, support_uri, support.range("Support"), None),
         ("n1 Answer ticket", S.Function, support_uri, support.range("n1"), "Support"),
