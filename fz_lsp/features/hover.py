@@ -121,10 +121,7 @@ def _missing_node(model: Model, target: Target) -> str:
         return f"`{target.text}.` names no lane of this file, and the node ID after it is missing.{hint}"
     examples = ", ".join(f"`{lane.id}.{node.id}`" for node in lane.nodes[:3])
     more = ", ..." if len(lane.nodes) > 3 else ""
-    if dot:
-        missing = f"The node ID after `{lane.id}.` is missing"
-    else:
-        missing = f"`{lane.id}` is a lane, not a node"
+    missing = f"The node ID after `{lane.id}.` is missing" if dot else f"`{lane.id}` is a lane, not a node"
     which = f": write one of its nodes, {examples}{more}." if examples else "; the lane has no nodes yet."
     return _lane_hover(model, lane) + "\n\n" + missing + which
 
