@@ -342,7 +342,7 @@ def test_github_annotations(tmp_path: Path) -> None:
         "::error file=a%2Cb%3A c.fz,line=5,endLine=5,col=22,endColumn=24,title=FZ104::FZ104 `n3` is in lane "
         "`Billing`: a cross-lane target needs its prefix, `Billing.n3`",
         "::error file=p.fz,line=3,endLine=3,col=21,endColumn=24,title=FZ101::FZ101 `n11` is not declared; did you "
-        'mean `n1` "100%25 done" in `A`?',
+        'mean `n1` "100%25 done"?',
         "Checked 2 files: 2 errors, 2 warnings, 0 other",
     ]
 

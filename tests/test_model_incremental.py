@@ -51,6 +51,9 @@ FRAGMENTS = [
     'n2.handle(right) -> n4.handle(left) [label="again"]',
     "n4",
     "=",
+    'n4: rectangle label:"复制"',
+    "Billing.n2",
+    "OrderService.n1.handle(right) -> OrderService.n2.handle(left)",
 ]
 
 
@@ -91,8 +94,15 @@ def test_incremental_model_equals_scratch(sequence: list[tuple[float, float, flo
         assert got == _view(state.source.text)
         scratch = analyze_text(state.source.text)
         assert state.model.sequence_diagnostics() == scratch.sequence_diagnostics()
-        assert {k: [r.line for r in v] for k, v in state.model.node_refs.items()} == {
-            k: sorted(r.line for r in v) for k, v in scratch.node_refs.items()
+        assert {
+            k: [(r.line, r.node.line if r.node else None) for r in v] for k, v in state.model.node_refs.items()
+        } == {k: sorted((r.line, r.node.line if r.node else None) for r in v) for k, v in scratch.node_refs.items()}
+        assert {
+            k: sorted((u.line, u.name.start, u.lane.line if u.lane else None) for u in v)
+            for k, v in state.model.lane_refs.items()
+        } == {
+            k: sorted((u.line, u.name.start, u.lane.line if u.lane else None) for u in v)
+            for k, v in scratch.lane_refs.items()
         }
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from typing import Literal
 
 from fz_lsp.analysis.diagnostics import Diagnostic, Fix, Related, Replacement, replace
 from fz_lsp.analysis.statement_checks import findings_for_line, label_findings
+from fz_lsp.analysis.suggestions import guesses
 from fz_lsp.analysis.vocabulary import closest_names, node_number
 from fz_lsp.syntax.document import paused_gc
 from fz_lsp.syntax.statements import (
@@ -82,6 +84,31 @@ class Reference:
 
 
 @dataclass(eq=False, slots=True)
+class LaneReference:
+    """A lane ID written as a prefix (`Billing` in `Billing.n4`), resolved with its node reference."""
+
+    reference: Reference
+    name: Name
+
+    @property
+    def line(self) -> int:
+        return self.reference.line
+
+    @property
+    def lane(self) -> Lane | None:
+        return self.reference.lane
+
+    @property
+    def context(self) -> Lane | None:
+        return self.reference.context
+
+
+# Two edges are the same edge when they join the same declarations by the same handles.
+# An end that resolves to nothing is known by its text.
+EdgeKey = tuple[object, str, object, str]
+
+
+@dataclass(eq=False, slots=True)
 class EdgeSite:
     """An edge statement placed in the file."""
 
@@ -90,16 +117,30 @@ class EdgeSite:
     lane: Lane | None
     source: Reference
     target: Reference
+    key: EdgeKey = ("", "", "", "")
 
-    @property
-    def key(self) -> tuple[str, str, str, str]:
+    def resolved_key(self) -> EdgeKey:
         source, target = self.edge.source, self.edge.target
         return (
-            source.ref.node.text,
+            self.source.node or source.ref.node.text,
             source.handle.direction.text if source.handle else "",
-            target.ref.node.text,
+            self.target.node or target.ref.node.text,
             target.handle.direction.text if target.handle else "",
         )
+
+
+Kind = Literal["node", "lane"]
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    """A node or lane ID as written somewhere, and the declaration it stands for (None: undeclared)."""
+
+    kind: Kind
+    line: int
+    name: Name
+    declaration: bool
+    target: Node | Lane | None
 
 
 @dataclass(eq=False, slots=True)
@@ -130,7 +171,6 @@ def _insert_by_line(nodes: list[Node], node: Node) -> None:
 
 _STRUCTURAL = (LaneHeader, LaneClose, Comment)
 _WORD = re.compile(r"[^\W\d][\w-]*")
-EdgeKey = tuple[str, str, str, str]
 
 
 class Model:
@@ -160,6 +200,91 @@ class Model:
     def references_to(self, node_id: str) -> list[Reference]:
         return self.node_refs.get(node_id, [])
 
+    def resolve(self, reference: Reference) -> Node | None:
+        """The declaration a use of a node ID stands for, by the lane-aware rule.
+
+        `Lane.nK` means the `nK` of that lane, and a bare `nK` the one of the lane the
+        statement is written in, when there is one; otherwise the ID's first declaration.
+        """
+        decls = self._decls.get(reference.ref.node.text)
+        if not decls:
+            return None
+        if len(decls) > 1:
+            prefix = reference.ref.lane
+            if prefix is not None:
+                for decl in decls:
+                    if decl.lane is not None and decl.lane.id == prefix.text:
+                        return decl
+            elif reference.context is not None:
+                for decl in decls:
+                    if decl.lane is reference.context:
+                        return decl
+        return decls[0]
+
+    def symbol_at(self, line: int, column: int) -> Occurrence | None:
+        """The node or lane ID written at (line, column), and what it stands for.
+
+        A column at either end of the word counts (the cursor sits after the last letter).
+        """
+        if not 0 <= line < len(self.statements):
+            return None
+
+        def inside(name: Name | None) -> bool:
+            return name is not None and name.start <= column <= name.end
+
+        statement = self.statements[line]
+        if type(statement) is NodeDecl:
+            node = self._nodes_at.get(line)
+            if node is not None and inside(node.decl.node):
+                return Occurrence("node", line, node.decl.node, True, node)
+        elif type(statement) is LaneHeader:
+            lane = next((lane for lane in self.lanes if lane.line == line), None)
+            if lane is not None and inside(lane.id_name):
+                return Occurrence("lane", line, lane.id_name, True, lane)
+        references: list[Reference] = []
+        if (site := self._edges_at.get(line)) is not None:
+            references = [site.source, site.target]
+        elif (loop := self._loops_at.get(line)) is not None:
+            references = loop.members
+        for reference in references:
+            prefix = reference.ref.lane
+            if prefix is not None and inside(prefix):
+                return Occurrence("lane", line, prefix, False, reference.lane)
+            if inside(reference.ref.node):
+                return Occurrence("node", line, reference.ref.node, False, reference.node)
+        return None
+
+    def occurrences(self, of: Occurrence | Node | Lane) -> list[Occurrence]:
+        """Every place that stands for the same declaration as `of`, declarations included, in file order.
+
+        For an undeclared ID, every use of that ID that resolves to nothing.
+        """
+        found: list[Occurrence] = []
+        if isinstance(of, Occurrence):
+            kind, text, target = of.kind, of.name.text, of.target
+        elif isinstance(of, Node):
+            kind, text, target = "node", of.id, of
+        else:
+            kind, text, target = "lane", of.id, of
+        if kind == "node":
+            if isinstance(target, Node):
+                found.append(Occurrence("node", target.line, target.decl.node, True, target))
+            found.extend(
+                Occurrence("node", r.line, r.ref.node, False, target)
+                for r in self.node_refs.get(text, ())
+                if r.node is target
+            )
+        else:
+            if isinstance(target, Lane):
+                found.append(Occurrence("lane", target.line, target.id_name, True, target))
+            found.extend(
+                Occurrence("lane", u.line, u.name, False, target)
+                for u in self.lane_refs.get(text, ())
+                if u.lane is target
+            )
+        found.sort(key=lambda o: (o.line, o.name.start))
+        return found
+
     @property
     def nodes(self) -> list[Node]:
         if self._nodes is None:
@@ -182,7 +307,9 @@ class Model:
     def diagnostics(self) -> list[Diagnostic]:
         """Every diagnostic but FZ504/FZ505 (see `sequence_diagnostics`), in file order."""
         if self._diagnostics is None:
-            groups: list[Iterable[Diagnostic]] = [self._structure_diags, self._numbering]
+            if self._duplicates_stale:
+                self._recompute_duplicates()
+            groups: list[Iterable[Diagnostic]] = [self._structure_diags, self._numbering, self._duplicates]
             groups.extend(self._local.values())
             groups.extend(self._context.values())
             groups.extend(self._per_id.values())
@@ -204,13 +331,18 @@ class Model:
         self.lane_table: dict[str, Lane] = {}
         self.node_table: dict[str, Node] = {}
         self.node_refs: dict[str, list[Reference]] = {}
-        self.lane_refs: dict[str, list[tuple[int, Name]]] = {}
+        self.lane_refs: dict[str, list[LaneReference]] = {}
         self._decls: dict[str, list[Node]] = {}
+        self._numbers: list[int] = []  # sorted numbers of the declared `n<number>` IDs
+        self._guesses: dict[str, list[str]] = {}  # "did you mean" per undeclared ID, until IDs change
+        self._duplicated: set[str] = set()
+        self._duplicates: list[Diagnostic] = []
+        self._duplicates_stale = True
+        self._stale_keys: set[EdgeKey] = set()
         self._nodes_at: dict[int, Node] = {}
         self._edges_at: dict[int, EdgeSite] = {}
         self._loops_at: dict[int, LoopSite] = {}
         self._edges_by_key: dict[EdgeKey, list[EdgeSite]] = {}
-        self._connected: dict[str, int] = {}
         self._mentioned: dict[str, int] = {}  # words on lines that do not parse
         self._dangling: set[str] = set()
         self._structure_diags: list[Diagnostic] = []
@@ -258,14 +390,12 @@ class Model:
             self.node_table[node_id] = decls[0]
         for node_id in {*self._decls, *self.node_refs}:
             self._recompute_id(node_id)
-        for key in self._edges_by_key:
-            self._recompute_key(key)
+        self._recompute_keys()
         self._recompute_numbering()
 
-    def _add_line(self, index: int, statement: Statement, lane: Lane | None) -> tuple[set[str], set[EdgeKey]]:
-        """Register what one line declares and references; returns the IDs and edge keys it touches."""
+    def _add_line(self, index: int, statement: Statement, lane: Lane | None) -> set[str]:
+        """Register what one line declares and references; returns the IDs it touches."""
         ids: set[str] = set()
-        keys: set[EdgeKey] = set()
         findings = findings_for_line(self.lines[index], statement)
         if findings:
             self._local[index] = [Diagnostic(f.code, index, f.start, f.end, f.message, (), f.fix) for f in findings]
@@ -280,14 +410,12 @@ class Model:
             source = self._reference(index, edge.source.ref, "source", lane)
             target = self._reference(index, edge.target.ref, "target", lane)
             site = EdgeSite(index, edge, lane, source, target)
+            site.key = site.resolved_key()
             self._edges_at[index] = site
-            key = site.key
-            self._edges_by_key.setdefault(key, []).append(site)
-            keys.add(key)
-            for ref in (source, target):
-                node_id = ref.ref.node.text
-                self._connected[node_id] = self._connected.get(node_id, 0) + 1
-                ids.add(node_id)
+            self._edges_by_key.setdefault(site.key, []).append(site)
+            self._stale_keys.add(site.key)
+            ids.add(source.ref.node.text)
+            ids.add(target.ref.node.text)
             if lane is None:
                 self._context[index] = [
                     Diagnostic(
@@ -303,6 +431,8 @@ class Model:
             node = Node(decl.node.text, index, decl, lane)
             self._nodes_at[index] = node
             decls = self._decls.setdefault(node.id, [])
+            if not decls:
+                self._declared(node.id, True)
             _insert_by_line(decls, node)
             if lane is not None:
                 _insert_by_line(lane.nodes, node)
@@ -322,19 +452,29 @@ class Model:
                         "loop outside every lane: write it inside a lane",
                     )
                 ]
-        return ids, keys
+        return ids
 
     def _reference(self, index: int, ref: Ref, role: Role, context: Lane | None) -> Reference:
         reference = Reference(index, ref, role, None, None, context)
         self.node_refs.setdefault(ref.node.text, []).append(reference)
         if ref.lane is not None:
-            self.lane_refs.setdefault(ref.lane.text, []).append((index, ref.lane))
+            self.lane_refs.setdefault(ref.lane.text, []).append(LaneReference(reference, ref.lane))
         return reference
 
-    def _remove_line(self, index: int) -> tuple[set[str], set[EdgeKey]]:
+    def _declared(self, node_id: str, present: bool) -> None:
+        """An ID gained its first declaration or lost its last: the index of numbers follows."""
+        self._guesses.clear()
+        number = node_number(node_id)
+        if number is None:
+            return
+        if present:
+            bisect.insort(self._numbers, number)
+        else:
+            del self._numbers[bisect.bisect_left(self._numbers, number)]
+
+    def _remove_line(self, index: int) -> set[str]:
         """Undo `_add_line` for a line about to change."""
         ids: set[str] = set()
-        keys: set[EdgeKey] = set()
         self._local.pop(index, None)
         self._context.pop(index, None)
         if index in self._broken:
@@ -347,18 +487,13 @@ class Model:
             self._decls[node.id].remove(node)
             if not self._decls[node.id]:
                 del self._decls[node.id]
+                self._declared(node.id, False)
             if node.lane is not None:
                 node.lane.nodes.remove(node)
             ids.add(node.id)
         if (site := self._edges_at.pop(index, None)) is not None:
-            key = site.key
-            self._edges_by_key[key].remove(site)
-            if not self._edges_by_key[key]:
-                del self._edges_by_key[key]
-            keys.add(key)
+            self._unkey(site)
             references = [site.source, site.target]
-            for ref in references:
-                self._connected[ref.ref.node.text] -= 1
         if (loop := self._loops_at.pop(index, None)) is not None:
             references += loop.members
         for reference in references:
@@ -370,15 +505,29 @@ class Model:
             else:
                 del self.node_refs[node_id]
             prefix = reference.ref.lane
-            if prefix is not None and prefix.text in self.lane_refs:
-                # Every use of the prefix on this line goes at once: a second reference
-                # with the same prefix finds nothing left to remove.
-                uses = [u for u in self.lane_refs[prefix.text] if u[0] != index]
+            if prefix is not None:
+                uses = [u for u in self.lane_refs[prefix.text] if u.reference is not reference]
                 if uses:
                     self.lane_refs[prefix.text] = uses
                 else:
                     del self.lane_refs[prefix.text]
-        return ids, keys
+        return ids
+
+    def _unkey(self, site: EdgeSite) -> None:
+        sites = self._edges_by_key[site.key]
+        sites.remove(site)
+        if not sites:
+            del self._edges_by_key[site.key]
+        self._stale_keys.add(site.key)
+
+    def _rekey(self, site: EdgeSite) -> None:
+        """File an edge under the declarations its ends resolve to now."""
+        key = site.resolved_key()
+        if key != site.key:
+            self._unkey(site)
+            site.key = key
+            self._edges_by_key.setdefault(key, []).append(site)
+            self._stale_keys.add(key)
 
     # --- keeping up with edits ----------------------------------------------------------------
 
@@ -403,36 +552,33 @@ class Model:
             return
         lane = self.lane_at(first)
         ids: set[str] = set()
-        keys: set[EdgeKey] = set()
-        decl_touched = any(type(s) is NodeDecl for s in removed) or any(type(s) is NodeDecl for s in added)
         # Numbering depends on which IDs are declared where, not on labels or shapes.
         declared_before = [(i, s.node) for i, s in enumerate(removed) if type(s) is NodeDecl]
         declared_after = [(i, s.node) for i, s in enumerate(added) if type(s) is NodeDecl]
         for index in range(first, first + len(removed)):
-            more_ids, more_keys = self._remove_line(index)
-            ids |= more_ids
-            keys |= more_keys
+            ids |= self._remove_line(index)
         if delta:
             self._shift(first + len(removed), delta)
         for index in range(first, first + added_count):
-            more_ids, more_keys = self._add_line(index, self.statements[index], lane)
-            ids |= more_ids
-            keys |= more_keys
+            ids |= self._add_line(index, self.statements[index], lane)
         for node_id in ids:
             decls = self._decls.get(node_id)
             if decls:
                 self.node_table[node_id] = decls[0]
             else:
                 self.node_table.pop(node_id, None)
-        if decl_touched:
-            # Suggestions for undeclared IDs name other nodes and their labels.
-            ids |= self._dangling
         if declared_before != declared_after:
             self._recompute_numbering()
+            # Suggestions for undeclared IDs name other nodes; renumbering fixes pick free numbers.
+            ids |= self._dangling
+            self._duplicates_stale = True
+        elif any(type(s) is NodeDecl for s in removed):
+            # A label or shape changed: only the suggestions that name this node show it.
+            touched = {s.node.text for s in removed if type(s) is NodeDecl}
+            ids |= {d for d in self._dangling if d not in self._guesses or not touched.isdisjoint(self._guesses[d])}
         for node_id in ids:
             self._recompute_id(node_id)
-        for key in keys:
-            self._recompute_key(key)
+        self._recompute_keys()
         self._nodes = None
         self._edges = None
         self._loops = None
@@ -446,10 +592,22 @@ class Model:
             return line + delta if line >= start else line
 
         def moved_diagnostic(d: Diagnostic) -> Diagnostic:
-            if d.line < start and all(r.line < start for r in d.related):
+            reach = [d.line + r.line_delta for r in d.fix.replacements] if d.fix is not None else []
+            if d.line < start and all(r.line < start for r in d.related) and all(line < start for line in reach):
                 return d
             related = tuple(dataclasses.replace(r, line=moved(r.line)) for r in d.related)
-            return dataclasses.replace(d, line=moved(d.line), related=related)
+            line = moved(d.line)
+            fix = d.fix
+            if fix is not None:
+                # Replacements are counted from the diagnostic's line: keep them on their own lines.
+                fix = dataclasses.replace(
+                    fix,
+                    replacements=tuple(
+                        dataclasses.replace(r, line_delta=moved(at) - line)
+                        for r, at in zip(fix.replacements, reach, strict=True)
+                    ),
+                )
+            return dataclasses.replace(d, line=line, related=related, fix=fix)
 
         def moved_list(found: list[Diagnostic]) -> list[Diagnostic]:
             return [moved_diagnostic(d) for d in found]
@@ -479,13 +637,12 @@ class Model:
         self._nodes_at = {node.line: node for node in self._nodes_at.values()}
         self._edges_at = {site.line: site for site in self._edges_at.values()}
         self._loops_at = {loop.line: loop for loop in self._loops_at.values()}
-        for prefix, uses in self.lane_refs.items():
-            self.lane_refs[prefix] = [(line + delta if line >= start else line, name) for line, name in uses]
         self._local = {moved(line): moved_list(found) for line, found in self._local.items()}
         self._context = {moved(line): moved_list(found) for line, found in self._context.items()}
         self._per_id = {key: moved_list(found) for key, found in self._per_id.items()}
         self._per_key = {key: moved_list(found) for key, found in self._per_key.items()}
         self._numbering = moved_list(self._numbering)
+        self._duplicates = moved_list(self._duplicates)
         self._structure_diags = moved_list(self._structure_diags)
         self._broken = {moved(line) for line in self._broken}
 
@@ -495,10 +652,9 @@ class Model:
         """Resolve every use of `node_id` and redo the diagnostics that hang on it."""
         found: list[Diagnostic] = []
         decls = self._decls.get(node_id, [])
-        node = decls[0] if decls else None
         for decl in decls:
-            name = decl.decl.node
             if decl.lane is None:
+                name = decl.decl.node
                 found.append(
                     Diagnostic(
                         "FZ001",
@@ -508,32 +664,33 @@ class Model:
                         f"node `{node_id}` is outside every lane: declare it inside `Lane {{ ... }}`",
                     )
                 )
-            if decl is not node:
-                assert node is not None
-                where = f" in lane `{node.lane.id}`" if node.lane is not None else ""
-                found.append(
-                    Diagnostic(
-                        "FZ201",
-                        decl.line,
-                        name.start,
-                        name.end,
-                        f"node `{node_id}` is already declared{where}; node IDs are unique across lanes",
-                        (_related_decl(node, f"first declaration of `{node_id}`"),),
-                    )
-                )
+        if len(decls) > 1:
+            self._duplicated.add(node_id)
+            self._duplicates_stale = True
+        elif node_id in self._duplicated:
+            self._duplicated.discard(node_id)
+            self._duplicates_stale = True
         references = self.node_refs.get(node_id, [])
         references.sort(key=lambda r: (r.line, r.ref.node.start))
+        connected: set[int] = set()  # ids of the declarations an edge names
         for reference in references:
+            node = self.resolve(reference)
+            if node is not None and reference.role != "member":
+                connected.add(id(node))
             self._resolve(reference, node, found)
-        if node is None and references:
+            if reference.role != "member":
+                self._rekey(self._edges_at[reference.line])
+        if not decls and references:
             self._dangling.add(node_id)
         else:
             self._dangling.discard(node_id)
         # A node named on a line that does not parse may well be linked there: no orphan warning.
-        if node is not None and not self._connected.get(node_id) and not self._mentioned.get(node_id):
-            name = node.decl.node
+        # A second declaration already has FZ201; an orphan warning would say the same twice.
+        if decls and id(decls[0]) not in connected and not self._mentioned.get(node_id):
+            first = decls[0]
+            name = first.decl.node
             found.append(
-                Diagnostic("FZ501", node.line, name.start, name.end, f"node `{node_id}` takes part in no edge")
+                Diagnostic("FZ501", first.line, name.start, name.end, f"node `{node_id}` takes part in no edge")
             )
         if found:
             self._per_id[node_id] = found
@@ -544,16 +701,26 @@ class Model:
         index, ref, lane = reference.line, reference.ref, reference.context
         reference.node = node
         prefix = ref.lane
-        named_lane = self.lane_table.get(prefix.text) if prefix is not None else None
-        reference.lane = named_lane
+        named_lane = None
         if prefix is not None:
+            if node is not None and node.lane is not None and node.lane.id == prefix.text:
+                named_lane = node.lane
+            else:
+                named_lane = self.lane_table.get(prefix.text)
+        reference.lane = named_lane
+        if node is None:
+            if prefix is not None and named_lane is None:
+                found.append(self._unknown_lane(index, prefix, node))
+            found.append(self._dangling_diagnostic(reference))
+            return
+        if prefix is not None:
+            # A wrong prefix is the one mistake here: no lane rule is checked on top of it.
             if named_lane is None:
                 found.append(self._unknown_lane(index, prefix, node))
-            elif node is not None and node.lane is not None and node.lane.id != named_lane.id:
+                return
+            if node.lane is not None and node.lane.id != named_lane.id:
                 found.append(self._wrong_lane(index, ref, node, lane))
-        if node is None:
-            found.append(self._dangling_diagnostic(index, ref))
-            return
+                return
         if (
             reference.role == "target"
             and prefix is None
@@ -615,51 +782,112 @@ class Model:
             fix,
         )
 
-    def _dangling_diagnostic(self, index: int, ref: Ref) -> Diagnostic:
+    def _dangling_diagnostic(self, reference: Reference) -> Diagnostic:
+        """FZ101, with the declared nodes it may mean, each written so that it resolves from here."""
+        index, ref = reference.line, reference.ref
         node_id = ref.node.text
-        candidates = list(self.node_table)
-        guesses = closest_names(node_id, candidates)
-        number = node_number(node_id)
-        if not guesses and number is not None:
-            numbered = sorted(
-                (abs((node_number(c) or 0) - number), c) for c in candidates if node_number(c) is not None
-            )
-            guesses = [c for _, c in numbered[:2]]
+        ids = self._guesses.get(node_id)
+        if ids is None:
+            ids = self._guesses[node_id] = guesses(node_id, self._decls, self._numbers, limit=6)
+        home = reference.context
+        if ref.lane is not None:
+            home = self.lane_table.get(ref.lane.text, home)
+        # The same lane first, then the order of likeness.
+        candidates = [node for guess in ids for node in self._decls[guess]]
+        candidates.sort(key=lambda node: node.lane is not home)
+        candidates = candidates[:3]
         hint = ""
         fix = None
-        if guesses:
-            described = [self._describe(g) for g in guesses]
+        related: tuple[Related, ...] = ()
+        if candidates:
+            written = [self._written(reference, node) for node in candidates]
+            described = [
+                f"`{text}`" + (f' "{node.label}"' if node.label else "")
+                for text, node in zip(written, candidates, strict=True)
+            ]
             hint = "; did you mean " + " or ".join(described) + "?"
-            fix = replace(ref.node.start, ref.node.end, guesses[0], f"Change to `{guesses[0]}`")
-        related = tuple(_related_decl(self.node_table[g], f"`{g}` is declared here") for g in guesses[:1])
+            best = candidates[0]
+            written_prefix = written[0].rpartition(".")[0] or None
+            if written_prefix != (ref.lane.text if ref.lane is not None else None):
+                fix = replace(ref.start, ref.end, written[0], f"Change to `{written[0]}`")  # the prefix changes too
+            else:
+                fix = replace(ref.node.start, ref.node.end, best.id, f"Change to `{best.id}`")
+            related = (_related_decl(best, f"`{best.id}` is declared here"),)
         return Diagnostic(
             "FZ101", index, ref.node.start, ref.node.end, f"`{node_id}` is not declared{hint}", related, fix
         )
 
-    def _describe(self, node_id: str) -> str:
-        node = self.node_table[node_id]
-        label = f' "{node.label}"' if node.label else ""
-        lane = f" in `{node.lane.id}`" if node.lane is not None else ""
-        return f"`{node_id}`{label}{lane}"
+    def _written(self, reference: Reference, node: Node) -> str:
+        """How to write a reference to `node` from where `reference` stands so that it resolves to it."""
+        prefix = reference.ref.lane
+        if node.lane is None:
+            return node.id
+        if prefix is not None and prefix.text == node.lane.id:
+            return f"{prefix.text}.{node.id}"
+        if prefix is None and node.lane is reference.context:
+            return node.id
+        return f"{node.lane.id}.{node.id}"
 
-    def _recompute_key(self, key: EdgeKey) -> None:
-        """FZ502 for the second and later copies of one edge."""
-        sites = sorted(self._edges_by_key.get(key, []), key=lambda s: s.line)
-        found = [
-            Diagnostic(
-                "FZ502",
-                site.line,
-                site.edge.start,
-                site.edge.end,
-                f"this edge from `{key[0]}` to `{key[2]}` is already drawn",
-                (Related(sites[0].line, sites[0].edge.start, sites[0].edge.end, "the same edge"),),
+    def _recompute_keys(self) -> None:
+        """FZ502 for the second and later copies of one edge, for the keys whose edges changed."""
+        for key in self._stale_keys:
+            sites = sorted(self._edges_by_key.get(key, []), key=lambda s: s.line)
+            found = [
+                Diagnostic(
+                    "FZ502",
+                    site.line,
+                    site.edge.start,
+                    site.edge.end,
+                    f"this edge from `{site.edge.source.ref.node.text}` to `{site.edge.target.ref.node.text}` "
+                    "is already drawn",
+                    (Related(sites[0].line, sites[0].edge.start, sites[0].edge.end, "the same edge"),),
+                )
+                for site in sites[1:]
+            ]
+            if found:
+                self._per_key[key] = found
+            else:
+                self._per_key.pop(key, None)
+        self._stale_keys.clear()
+
+    def _recompute_duplicates(self) -> None:
+        """FZ201 on every later declaration of an ID, its fix renaming it to the lowest free number.
+
+        Every such fix names the same number: each is right applied alone (numbers stay 1..N),
+        so applying several means applying one and analysing again.
+        """
+        later = sorted(
+            (node for node_id in self._duplicated for node in self._decls[node_id][1:]), key=lambda n: n.line
+        )
+        taken = set(self._numbers)
+        number = next(number for number in itertools.count(1) if number not in taken)
+        found: list[Diagnostic] = []
+        for node in later:
+            first = self._decls[node.id][0]
+            name = node.decl.node
+            new_id = f"n{number}"
+            where = f" in lane `{first.lane.id}`" if first.lane is not None else ""
+            uses = [
+                Replacement(r.line - node.line, r.ref.node.start, r.ref.node.end, new_id)
+                for r in self.node_refs.get(node.id, ())
+                if r.node is node
+            ]
+            found.append(
+                Diagnostic(
+                    "FZ201",
+                    node.line,
+                    name.start,
+                    name.end,
+                    f"node `{node.id}` is already declared{where}; node IDs are unique across lanes",
+                    (_related_decl(first, f"first declaration of `{node.id}`"),),
+                    Fix(
+                        f"Rename this `{node.id}` to `{new_id}`, the next free number",
+                        (Replacement(0, name.start, name.end, new_id), *uses),
+                    ),
+                )
             )
-            for site in sites[1:]
-        ]
-        if found:
-            self._per_key[key] = found
-        else:
-            self._per_key.pop(key, None)
+        self._duplicates = found
+        self._duplicates_stale = False
 
     def _recompute_numbering(self) -> None:
         """FZ204: node numbers must be exactly 1..N."""

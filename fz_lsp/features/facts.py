@@ -76,6 +76,6 @@ def node_occurrences(model: Model, node: Node) -> list[Occurrence]:
 def lane_occurrences(model: Model, lane_id: str) -> list[Occurrence]:
     """Every header declaring `lane_id` and every `lane_id.` prefix (edge ends and loop members)."""
     found = [Occurrence(lane.line, lane.id_name, True) for lane in model.lanes if lane.id == lane_id]
-    found += [Occurrence(line, name, False) for line, name in model.lane_refs.get(lane_id, [])]
+    found += [Occurrence(use.line, use.name, False) for use in model.lane_refs.get(lane_id, [])]
     found.sort(key=lambda o: (o.line, o.name.start))
     return found

@@ -22,7 +22,7 @@ def _occurrences(model: Model, kind: str, ident: str, include_declaration: bool)
     else:
         if include_declaration:
             found += [(lane.line, lane.id_name, True) for lane in model.lanes if lane.id == ident]
-        found += [(line, name, False) for line, name in model.lane_refs.get(ident, [])]
+        found += [(use.line, use.name, False) for use in model.lane_refs.get(ident, [])]
     found.sort(key=lambda item: (item[0], item[1].start))
     return found
 

@@ -46,7 +46,7 @@ async def test_diagnostic_ranges_are_in_client_units(lsp: Session) -> None:
             doc.range("n33"),
             "FZ101",
             error,
-            '`n33` is not declared; did you mean `n3` "库存够吗？" in `Shop`?',
+            '`n33` is not declared; did you mean `n3` "库存够吗？"?',
         )
     )
     expected.sort(key=lambda item: (item[0].start.line, item[0].start.character))
