@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from fz_lsp import __version__, rewrite
+from fz_lsp import __version__, render_commands, rewrite
 from fz_lsp.analysis import analyze_text
 from fz_lsp.analysis.config import ConfigError, Settings, load_settings
 from fz_lsp.analysis.diagnostics import RULES, Diagnostic, Severity
@@ -324,6 +324,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--fix", action="store_true", help="make every safe fix in place, then report what remains")
     check.add_argument("--diff", action="store_true", help="show what --fix would change as a diff; write nothing")
     rewrite.add_commands(commands)
+    render_commands.add_commands(commands)
     return parser
 
 
@@ -392,6 +393,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 130
     if args.command == "format":
         return rewrite.run_format(args)
+    if args.command in render_commands.COMMANDS:
+        return render_commands.run_command(args)
     from fz_lsp.server import serve  # the server's imports are heavy; the checker does not need them
 
     return serve(args.tcp)

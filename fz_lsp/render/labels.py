@@ -90,9 +90,7 @@ def place_labels(layout: Layout, left_limit: float = 0.0) -> int:
     return collisions
 
 
-def _candidates(
-    points: list[tuple[float, float]], segments: list[int], width: float, height: float
-) -> Iterator[Box]:
+def _candidates(points: list[tuple[float, float]], segments: list[int], width: float, height: float) -> Iterator[Box]:
     """Label boxes that touch the route: centred on it, then nudged sideways (still touching it),
     from the middle of each segment outwards, longest segment first."""
     for i in segments:

@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass, field
 
 from fz_lsp.analysis.model import Lane, Model, Node
-from fz_lsp.render.geometry import Box, EdgePath, Layout, LaneBand, LoopFrame, NodeBox, SourceRange
+from fz_lsp.render.geometry import Box, EdgePath, LaneBand, Layout, LoopFrame, NodeBox, SourceRange
 from fz_lsp.render.text import text_width, wrap
 
 DIRECTIONS = ("left", "right", "top", "bottom")
@@ -321,7 +321,7 @@ def layout(model: Model) -> Layout:
     columns = _assign_columns(items, links, order) if items else 0
     rows = _assign_rows(items, links, len(builder.lanes), columns)
 
-    lane_lines = [wrap(lane.label or lane.id, LANE_TEXT, FONT) for lane in builder.lanes]
+    lane_lines = [wrap(lane.label or lane.id, LANE_TEXT / BOLD, FONT) for lane in builder.lanes]
     label_lines = [wrap(text, EDGE_LABEL_TEXT, SMALL) if text else () for text in builder.link_labels]
     grid = Grid(items, links, label_lines, rows, columns, [len(ls) * LINE + 24 for ls in lane_lines])
     route_all(grid)

@@ -411,13 +411,13 @@ def _simplify(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
             continue
         if len(result) >= 2:
             (ax, ay), (bx, by) = result[-2], result[-1]
-            if (abs(ax - bx) < 1e-9 and abs(bx - point[0]) < 1e-9) or (
+            collinear = (abs(ax - bx) < 1e-9 and abs(bx - point[0]) < 1e-9) or (
                 abs(ay - by) < 1e-9 and abs(by - point[1]) < 1e-9
-            ):
-                # Collinear: keep going only if it does not turn back on itself.
-                if (bx - ax) * (point[0] - bx) >= 0 and (by - ay) * (point[1] - by) >= 0:
-                    result[-1] = point
-                    continue
+            )
+            # Collinear points merge, unless the route turns back on itself there.
+            if collinear and (bx - ax) * (point[0] - bx) >= 0 and (by - ay) * (point[1] - by) >= 0:
+                result[-1] = point
+                continue
         result.append(point)
     if len(result) == 1:
         result.append(result[0])

@@ -92,7 +92,7 @@ _PALETTES = {
 _RULES = """
 .fz-background{fill:var(--fz-background)}
 .fz-lane-band{fill:var(--fz-lane);stroke:var(--fz-lane-border);stroke-width:1}
-.fz-lane:nth-child(even) .fz-lane-band{fill:var(--fz-lane-alt)}
+.fz-lane-alt .fz-lane-band{fill:var(--fz-lane-alt)}
 .fz-lane-header{fill:var(--fz-lane-header);stroke:var(--fz-lane-border);stroke-width:1}
 .fz-lane-text{fill:var(--fz-lane-text);font-weight:bold}
 .fz-shape{fill:var(--fz-node-fill);stroke:var(--fz-node-stroke);stroke-width:1.5}
@@ -131,7 +131,12 @@ def _range(span: SourceRange) -> str:
     return f"{span[0]}:{span[1]}-{span[2]}:{span[3]}"
 
 
-def _style(theme: str) -> str:
+def _style(theme: str, resolved: bool) -> str:
+    """Theme rules; `resolved` writes the colours in place of `var()` (for rasterisers without custom properties)."""
+    if resolved:
+        palette = _PALETTES[theme]
+        rules = re.sub(r"var\(--fz-([a-z-]+)\)", lambda m: palette[m.group(1)], _RULES)
+        return "<style>" + rules.replace("\n", "") + "</style>"
     blocks = []
     for name, palette in _PALETTES.items():
         props = ";".join(f"--fz-{key}:{value}" for key, value in palette.items())
@@ -174,7 +179,9 @@ def _node(out: list[str], node: NodeBox) -> None:
         _text_block(out, node.lines, cx, top, LINE, "fz-node-text", 13)
         rule = top + len(node.lines) * LINE + 5
         if node.details:
-            out.append(f'<line class="fz-task-rule" x1="{_n(x + 8)}" y1="{_n(rule)}" x2="{_n(x + w - 8)}" y2="{_n(rule)}"/>')
+            out.append(
+                f'<line class="fz-task-rule" x1="{_n(x + 8)}" y1="{_n(rule)}" x2="{_n(x + w - 8)}" y2="{_n(rule)}"/>'
+            )
             detail_top = rule + 5
             for _, lines in node.details:
                 _text_block(out, lines, cx, detail_top, SMALL_LINE, "fz-detail", SMALL)
@@ -199,15 +206,16 @@ def _arrow(points: list[tuple[float, float]]) -> str:
 
 def _label(out: list[str], box: Box, lines: tuple[str, ...], attrs: str) -> None:
     out.append(f'<g class="fz-edge-label" {attrs}>')
-    out.append(
-        f'<rect x="{_n(box.x)}" y="{_n(box.y)}" width="{_n(box.width)}" height="{_n(box.height)}" rx="3"/>'
-    )
+    out.append(f'<rect x="{_n(box.x)}" y="{_n(box.y)}" width="{_n(box.width)}" height="{_n(box.height)}" rx="3"/>')
     _text_block(out, lines, box.x + box.width / 2, box.y + 3, SMALL_LINE, "fz-edge-text", SMALL)
     out.append("</g>")
 
 
-def to_svg(layout: Layout, theme: str = "light") -> str:
-    """The layout drawn as one standalone SVG document."""
+def to_svg(layout: Layout, theme: str = "light", resolved_colours: bool = False) -> str:
+    """The layout drawn as one standalone SVG document.
+
+    Colours are CSS custom properties unless `resolved_colours` asks for plain values.
+    """
     if theme not in THEMES:
         raise ValueError(f"unknown theme {theme!r}: use one of {', '.join(THEMES)}")
     width, height = layout.width, layout.height
@@ -215,12 +223,13 @@ def to_svg(layout: Layout, theme: str = "light") -> str:
         f'<svg xmlns="http://www.w3.org/2000/svg" class="fz-diagram fz-theme-{theme}" '
         f'width="{_n(width)}" height="{_n(height)}" viewBox="0 0 {_n(width)} {_n(height)}" '
         f'font-family="{FONT_FAMILY}" font-size="13">',
-        _style(theme),
+        _style(theme, resolved_colours),
         f'<rect class="fz-background" x="0" y="0" width="{_n(width)}" height="{_n(height)}"/>',
         '<g class="fz-lanes">',
     ]
-    for lane in layout.lanes:
-        out.append(f'<g class="fz-lane" data-lane="{escape(lane.id)}" data-range="{_range(lane.range)}">')
+    for number, lane in enumerate(layout.lanes):
+        alternate = " fz-lane-alt" if number % 2 else ""
+        out.append(f'<g class="fz-lane{alternate}" data-lane="{escape(lane.id)}" data-range="{_range(lane.range)}">')
         out.append(
             f'<rect class="fz-lane-band" x="{_n(lane.x)}" y="{_n(lane.y)}" width="{_n(lane.width)}" '
             f'height="{_n(lane.height)}"/>'

@@ -5,6 +5,7 @@ Shared by the tests and the benchmark (which reports the counts on generated dia
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -94,17 +95,29 @@ class _Index:
 def _segment_hits_interior(box: NodeBox, a: tuple[float, float], b: tuple[float, float]) -> bool:
     x0, x1 = sorted((a[0], b[0]))
     y0, y1 = sorted((a[1], b[1]))
-    return x0 < box.x + box.width - EPS and box.x + EPS < x1 and y0 < box.y + box.height - EPS and box.y + EPS < y1 or (
+    return (
+        x0 < box.x + box.width - EPS and box.x + EPS < x1 and y0 < box.y + box.height - EPS and box.y + EPS < y1
+    ) or (
         # a zero-width segment: strictly inside on the other axis
-        (abs(x1 - x0) < EPS and box.x + EPS < x0 < box.x + box.width - EPS and y0 < box.y + box.height - EPS and box.y + EPS < y1)
-        or (abs(y1 - y0) < EPS and box.y + EPS < y0 < box.y + box.height - EPS and x0 < box.x + box.width - EPS and box.x + EPS < x1)
+        (
+            abs(x1 - x0) < EPS
+            and box.x + EPS < x0 < box.x + box.width - EPS
+            and y0 < box.y + box.height - EPS
+            and box.y + EPS < y1
+        )
+        or (
+            abs(y1 - y0) < EPS
+            and box.y + EPS < y0 < box.y + box.height - EPS
+            and x0 < box.x + box.width - EPS
+            and box.x + EPS < x1
+        )
     )
 
 
 def _label_on_route(edge: EdgePath) -> bool:
     box = edge.label_box
     assert box is not None
-    for a, b in zip(edge.points, edge.points[1:]):
+    for a, b in zip(edge.points, edge.points[1:], strict=False):
         x0, x1 = sorted((a[0], b[0]))
         y0, y1 = sorted((a[1], b[1]))
         if x0 <= box.x + box.width and box.x <= x1 and y0 <= box.y + box.height and box.y <= y1:
@@ -219,7 +232,7 @@ def check(layout: Layout) -> Violations:
         if len(points) < 2:
             found.orthogonal.append(f"edge {name} has fewer than two points")
             continue
-        for a, b in zip(points, points[1:]):
+        for a, b in itertools.pairwise(points):
             if abs(a[0] - b[0]) > EPS and abs(a[1] - b[1]) > EPS:
                 found.orthogonal.append(f"edge {name} has a diagonal segment {a} -> {b}")
                 break
@@ -229,7 +242,7 @@ def check(layout: Layout) -> Violations:
         if not _on_side(target, edge.to_handle, *points[-1]) or not _leaves(edge.to_handle, points[-1], points[-2]):
             found.sides.append(f"edge {name} does not enter {target.id} through its {edge.to_handle} side")
         through = False
-        for a, b in zip(points, points[1:]):
+        for a, b in itertools.pairwise(points):
             for j in index.near(min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1])):
                 if _segment_hits_interior(nodes[j], a, b):
                     through = True
