@@ -1,6 +1,7 @@
 /**
  * FlowZap Code for VS Code: starts the fz-lsp language server for `flowzap` documents.
  */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
     CloseAction,
@@ -12,11 +13,14 @@ import {
     LanguageClient,
     LanguageClientOptions,
     Message,
+    MessageSignature,
     RevealOutputChannelOn,
     State,
 } from 'vscode-languageclient/node';
 import { activeInterpreter, isPythonExtensionInstalled, onDidChangeInterpreter } from './python';
-import { LocateResult, locateServer, ServerCommand } from './serverLocator';
+import { watchFileAssociations } from './fileAssociation';
+import { dropQuietly } from './requestFailures';
+import { importStrategy, LocateResult, locateServer, ServerCommand } from './serverLocator';
 import { configurationAnswer, ServerSettings, SettingProblem, toServerSettings } from './settings';
 
 const LANGUAGE_ID = 'flowzap';
@@ -34,7 +38,7 @@ export function activate(context: vscode.ExtensionContext): void {
     const output = vscode.window.createOutputChannel(OUTPUT_NAME, { log: true });
     const status = vscode.languages.createLanguageStatusItem('flowzap.server', { language: LANGUAGE_ID });
     status.name = 'FlowZap language server';
-    manager = new ServerManager(output, status);
+    manager = new ServerManager(output, status, context.extensionPath);
     context.subscriptions.push(
         output,
         status,
@@ -43,7 +47,14 @@ export function activate(context: vscode.ExtensionContext): void {
         vscode.commands.registerCommand('flowzap.showServerOutput', () => output.show(true)),
         vscode.workspace.onDidChangeConfiguration((event) => manager?.onConfigurationChanged(event)),
     );
-    void manager.start();
+    // The extension also wakes up for other languages that claim *.fz (Fuzion): the server starts
+    // with the first FlowZap document, and a .fz file that reads like FlowZap Code becomes one.
+    const startServer = () => {
+        if (manager !== undefined && !manager.started) {
+            void manager.start();
+        }
+    };
+    watchFileAssociations(context, LANGUAGE_ID, startServer);
 }
 
 export async function deactivate(): Promise<void> {
@@ -63,9 +74,29 @@ function serverSettings(scope: vscode.ConfigurationScope | undefined, problems?:
  * failure instead of the library's stack of "couldn't create connection" / "server crashed" pop-ups.
  */
 class FlowZapLanguageClient extends LanguageClient {
+    /** Set once this client is being stopped or replaced: its failed requests are dropped quietly. */
+    public retiring = false;
+    /** Told the method of every request dropped that way (for the log). */
+    public onDropped: ((method: string) => void) | undefined;
+
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     public override error(message: string, data?: any, _showNotification?: boolean | 'force'): void {
         super.error(message, data, false);
+    }
+
+    /** A request caught by a restart gets the empty answer instead of an error (see requestFailures.ts). */
+    public override handleFailedRequest<T>(
+        type: MessageSignature,
+        token: vscode.CancellationToken | undefined,
+        error: unknown,
+        defaultValue: T,
+        showNotification?: boolean,
+    ): T {
+        if (dropQuietly({ retiring: this.retiring, running: this.isRunning() }, error)) {
+            this.onDropped?.(type.method);
+            return defaultValue;
+        }
+        return super.handleFailedRequest(type, token, error, defaultValue, showNotification);
     }
 }
 
@@ -78,13 +109,17 @@ class ServerManager implements vscode.Disposable {
     private restartTimer: NodeJS.Timeout | undefined;
     private reportedProblems = new Set<string>();
     private disposed = false;
+    /** Whether start() was called (the server starts with the first FlowZap document). */
+    public started = false;
 
     constructor(
         private readonly output: vscode.LogOutputChannel,
         private readonly status: vscode.LanguageStatusItem,
+        private readonly extensionPath: string,
     ) {}
 
     start(): Promise<void> {
+        this.started = true;
         return this.enqueue(() => this.doStart(false));
     }
 
@@ -160,6 +195,8 @@ class ServerManager implements vscode.Disposable {
             serverPath: stringSetting(config.get<unknown>('server.path')),
             serverArgs: arraySetting(config.get<unknown>('server.args')),
             pythonSetting: stringSetting(config.get<unknown>('server.python')),
+            importStrategy: importStrategy(config.get<unknown>('server.importStrategy')),
+            bundledScript: path.join(this.extensionPath, 'bundled', 'tool', 'fz_lsp_server.py'),
             workspaceFolder: folder?.uri.fsPath,
             pythonFromExtension: pythonInstalled ? () => activeInterpreter(folder?.uri) : undefined,
         });
@@ -169,11 +206,8 @@ class ServerManager implements vscode.Disposable {
         if (!located.ok) {
             this.setStatus('missing', located.message);
             this.output.error(located.message);
-            if (located.reason === 'missing') {
-                this.output.error(`Install command: ${located.installCommand}`);
-            }
-            this.notify(located.reason === 'missing' ? 'warning' : 'error', located.message, userAsked, {
-                installCommand: located.installCommand,
+            this.notify('error', located.message, userAsked, {
+                openSetting: located.reason === 'missing' ? 'flowzap.server.importStrategy' : undefined,
             });
             await this.watchInterpreter(pythonInstalled);
             return;
@@ -241,6 +275,7 @@ class ServerManager implements vscode.Disposable {
         };
 
         const client = new FlowZapLanguageClient(CLIENT_ID, CLIENT_NAME, executable, clientOptions);
+        client.onDropped = (method) => this.output.info(`Dropped ${method}: the server is restarting.`);
         this.client = client;
         this.output.info(`Starting ${located.server.description}: ${[executable.command, ...(executable.args ?? [])].join(' ')}`);
         let failure: string | undefined;
@@ -299,6 +334,7 @@ class ServerManager implements vscode.Disposable {
         const client = this.client;
         this.client = undefined;
         if (client !== undefined) {
+            client.retiring = true;
             await stopQuietly(client);
             this.output.info('Server stopped.');
         }
@@ -334,24 +370,21 @@ class ServerManager implements vscode.Disposable {
         level: 'warning' | 'error',
         message: string,
         force: boolean,
-        extra: { installCommand?: string; openSetting?: string },
+        extra: { openSetting?: string | undefined },
     ): void {
         if (!force && this.reportedProblems.has(message)) {
             return;
         }
         this.reportedProblems.add(message);
-        const copy = 'Copy Install Command';
         const settings = 'Open Settings';
         const show = 'Show Output';
-        const actions = [...(extra.installCommand !== undefined ? [copy] : []), settings, show];
+        const actions = [settings, show];
         const shown =
             level === 'error'
                 ? vscode.window.showErrorMessage(`FlowZap: ${message}`, ...actions)
                 : vscode.window.showWarningMessage(`FlowZap: ${message}`, ...actions);
         void shown.then(async (choice) => {
-            if (choice === copy && extra.installCommand !== undefined) {
-                await vscode.env.clipboard.writeText(extra.installCommand);
-            } else if (choice === settings) {
+            if (choice === settings) {
                 await vscode.commands.executeCommand('workbench.action.openSettings', extra.openSetting ?? 'flowzap.server');
             } else if (choice === show) {
                 this.output.show(true);

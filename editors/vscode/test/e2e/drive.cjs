@@ -11,6 +11,8 @@
  *   FZ_E2E_ARTIFACTS   where screenshots go on failure
  *   FZ_E2E_PLAYWRIGHT  path of the playwright-core package
  *   FZ_E2E_CHROMIUM    Chromium executable (default /usr/bin/chromium)
+ *   FZ_E2E_EXAMPLE_BROKEN  the copy of examples/broken/everything-wrong.fz in the workspace, and
+ *   FZ_E2E_EXAMPLE_BROKEN_JSON  what `fz-lsp check --format json` says about it
  *
  * Prints one line per check and ends with "N passed, N failed"; exits 1 if any check failed.
  */
@@ -37,6 +39,13 @@ const TIMEOUT_MS = Number(process.env.FZ_E2E_TIMEOUT_MS || 60000);
 
 const BROKEN_URI = pathToFileURL(path.join(WORKSPACE, 'broken.fz')).href;
 const EXAMPLE_URI = pathToFileURL(path.join(WORKSPACE, 'multicloud-failover.fz')).href;
+const EXAMPLE_BROKEN = env('FZ_E2E_EXAMPLE_BROKEN');
+const EXAMPLE_BROKEN_URI = pathToFileURL(EXAMPLE_BROKEN).href;
+/** The checker's findings for the broken example, as [0-based line, code], without FZ503 (off in the settings below). */
+const EXAMPLE_BROKEN_EXPECTED = JSON.parse(fs.readFileSync(env('FZ_E2E_EXAMPLE_BROKEN_JSON'), 'utf8'))
+    .diagnostics.filter((d) => d.code !== 'FZ503')
+    .map((d) => [d.line - 1, d.code])
+    .sort((a, b) => a[0] - b[0] || a[1].localeCompare(b[1]));
 
 /** The settings run.sh writes, as the server must receive them (initializationOptions and configuration). */
 const EXPECTED_SETTINGS = { debounceMs: 0, severity: { FZ302: 'error', FZ503: 'off' } };
@@ -258,7 +267,13 @@ async function main() {
         });
         const entries0 = wire();
         const spawn = entries0.find((e) => e.event === 'spawn');
-        check('the extension started the server process', spawn !== undefined, JSON.stringify(spawn));
+        check(
+            'the extension started the bundled server in isolated mode',
+            spawn !== undefined &&
+                spawn.args[0] === '-I' &&
+                /\/extensions\/[^/]*flowzap[^/]*\/bundled\/tool\/fz_lsp_server\.py$/.test(spawn.args[1]),
+            JSON.stringify(spawn),
+        );
         const clientName = init.request.params.clientInfo?.name ?? '';
         check('initialize came from VS Code', /code/i.test(clientName), `clientInfo.name = ${clientName}`);
         check(
@@ -345,6 +360,44 @@ async function main() {
         check('the hover widget shows the label', shown);
         await page.keyboard.press('Escape');
 
+        // Go to definition across lanes: line 11 is `n4.handle(bottom) -> AWS.n6.handle(top) ...`,
+        // column 27 is on `n6`; it is declared on line 15 (`n6: rectangle ...`, in lane AWS).
+        await goTo(page, 11, 27);
+        await page.keyboard.press('F12');
+        const definition = await waitFor('a definition answer', () =>
+            requests(wire(), 'c2s', 'textDocument/definition').find(
+                (r) => r.response && r.request.params.textDocument.uri === EXAMPLE_URI,
+            ),
+        );
+        const targets = [].concat(definition.response.result ?? []).map((l) => [l.uri ?? l.targetUri, (l.range ?? l.targetSelectionRange).start.line]);
+        check(
+            'definition of AWS.n6 is its declaration on line 15 (0-based 14)',
+            sameJson(targets, [[EXAMPLE_URI, 14]]),
+            JSON.stringify(definition.response.result),
+        );
+        const moved = await page
+            .locator('.statusbar-item', { hasText: /Ln 15, Col/ })
+            .first()
+            .waitFor({ state: 'visible', timeout: 15000 })
+            .then(() => true)
+            .catch(() => false);
+        check('the cursor moved to the declaration (status bar: Ln 15)', moved);
+
+        // 4b. examples/broken: every finding of the checker shows up in the editor too.
+        await openFile(page, path.basename(EXAMPLE_BROKEN));
+        const exampleDiagnostics = await waitFor('diagnostics for the broken example', () => {
+            const d = latestDiagnostics(wire(), EXAMPLE_BROKEN_URI);
+            return d !== undefined && d.items.length > 0 ? d : undefined;
+        });
+        const exampleGot = exampleDiagnostics.items
+            .map((d) => [d.range.start.line, d.code])
+            .sort((a, b) => a[0] - b[0] || a[1].localeCompare(b[1]));
+        check(
+            `examples/broken: the editor gets the checker's ${EXAMPLE_BROKEN_EXPECTED.length} findings (line, code)`,
+            EXAMPLE_BROKEN_EXPECTED.length > 10 && sameJson(exampleGot, EXAMPLE_BROKEN_EXPECTED),
+            `got ${JSON.stringify(exampleGot)}\n       want ${JSON.stringify(EXAMPLE_BROKEN_EXPECTED)}`,
+        );
+
         // 5. The output channel log on disk has the discovery and the start.
         const log = await waitFor(
             'the output channel log',
@@ -356,8 +409,10 @@ async function main() {
             30000,
         ).catch(() => ({ files: findOutputLog(), text: '' }));
         check(
-            'the output channel says fz-lsp was found on PATH and started',
-            /fz-lsp on PATH: \//.test(log.text) && log.text.includes('Server started: fz-lsp'),
+            'the output channel says the bundled server runs with python3 on PATH and started',
+            /bundled fz-lsp with python3 on PATH \(\/[^,]*python3, Python 3\.\d+/.test(log.text) &&
+                log.text.includes('.venv/venv in the workspace: none') &&
+                /Server started: fz-lsp \d+\.\d+/.test(log.text),
             `files: ${JSON.stringify(log.files)}`,
         );
         check(
@@ -365,8 +420,14 @@ async function main() {
             /Sending request 'initialize/.test(log.text) || /\[Trace/.test(log.text),
         );
 
-        // 6. "FlowZap: Restart Language Server" replaces the server process.
+        // 6. "FlowZap: Restart Language Server" replaces the server process. The first server's
+        //    proxy holds its answers to document-highlight requests (run.sh), so the one sent when
+        //    the cursor moved above is certainly still waiting: the restart must drop it quietly.
         const firstPid = init.pid;
+        const heldHighlight = await waitFor('a document-highlight answer held by the proxy', () =>
+            wire().find((e) => e.pid === firstPid && e.held === true),
+        ).catch(() => undefined);
+        check('a document-highlight request is waiting when the restart begins', heldHighlight !== undefined);
         await runCommand(page, 'FlowZap: Restart Language Server');
         const second = await waitFor('a second initialize', () =>
             requests(wire(), 'c2s', 'initialize').find((r) => r.pid !== firstPid && r.response),
@@ -384,6 +445,21 @@ async function main() {
             ),
         ).catch(() => undefined);
         check('restart: open documents are sent to the new server', reopened !== undefined);
+        const dropped = await waitFor(
+            'the dropped request in the output channel',
+            () => {
+                const text = findOutputLog().map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+                return text.includes('Dropped textDocument/documentHighlight: the server is restarting.') ? text : undefined;
+            },
+            15000,
+        ).catch(() => undefined);
+        check('restart: the waiting document-highlight request was dropped quietly (logged as info)', dropped !== undefined);
+        const errorsAfterRestart = extensionHostErrors();
+        check(
+            'restart: no request failure was logged as an extension error',
+            errorsAfterRestart.length === 0,
+            errorsAfterRestart.join('\n       '),
+        );
         // 7. Changing a flowzap.* setting in the Settings editor reaches the running server.
         await runCommand(page, 'Preferences: Open User Settings');
         // The search box has the focus when the Settings editor opens.
@@ -414,7 +490,7 @@ async function main() {
         await page.waitForTimeout(300);
         await page.keyboard.type('flowzap.server.path');
         await page.locator('.settings-editor .settings-tabs-widget').getByText('Remote').first().click();
-        const field = page.locator('.settings-editor .setting-item-contents', { hasText: 'Path to the' }).locator('input').first();
+        const field = page.locator('.settings-editor .setting-item-contents', { hasText: 'Path to an' }).locator('input').first();
         await field.waitFor({ state: 'visible', timeout: TIMEOUT_MS });
         await field.fill(env('FZ_E2E_BROKEN_SERVER'));
         await page.keyboard.press('Tab');

@@ -8,6 +8,10 @@
  * FILE as one JSON line: {"t": ms, "pid": proxy pid, "dir": "c2s" | "s2c", "msg": {...}}.
  * Process start and exit are recorded as {"event": "spawn" | "exit", ...}. The server's stderr
  * goes to our stderr, so the editor's output channel still shows it.
+ *
+ * FZ_TAP_HOLD=METHOD:FILE makes the first proxy started (the one that creates FILE) keep the
+ * server's answers to METHOD requests from the editor (recorded with "held": true), so that
+ * such a request is certainly still waiting when the editor restarts the server.
  */
 'use strict';
 const { spawn } = require('node:child_process');
@@ -23,12 +27,24 @@ if (sep < 0 || logIndex < 0 || logIndex > sep || sep === argv.length - 1) {
 const logFile = argv[logIndex + 1];
 const [command, ...args] = argv.slice(sep + 1);
 
+let holdMethod;
+if (process.env.FZ_TAP_HOLD) {
+    const [method, marker] = process.env.FZ_TAP_HOLD.split(':');
+    try {
+        fs.writeFileSync(marker, String(process.pid), { flag: 'wx' });
+        holdMethod = method;
+    } catch {
+        // Another proxy holds already: this one passes everything on.
+    }
+}
+const heldIds = new Set();
+
 function record(entry) {
     fs.appendFileSync(logFile, JSON.stringify({ t: Date.now(), pid: process.pid, ...entry }) + '\n');
 }
 
-/** Splits a byte stream into LSP messages (Content-Length framing). */
-function framer(dir) {
+/** Splits a byte stream into LSP messages (Content-Length framing); `onMessage(msg, bytes)` for each. */
+function framer(dir, onMessage) {
     let buffer = Buffer.alloc(0);
     return (chunk) => {
         buffer = Buffer.concat([buffer, chunk]);
@@ -50,11 +66,18 @@ function framer(dir) {
                 return;
             }
             const body = buffer.subarray(start, start + length).toString('utf8');
+            const frame = buffer.subarray(0, start + length);
             buffer = buffer.subarray(start + length);
+            let msg;
             try {
-                record({ dir, msg: JSON.parse(body) });
+                msg = JSON.parse(body);
             } catch {
                 record({ event: 'bad-json', dir, body });
+            }
+            if (onMessage !== undefined) {
+                onMessage(msg, frame);
+            } else if (msg !== undefined) {
+                record({ dir, msg });
             }
         }
     };
@@ -62,8 +85,24 @@ function framer(dir) {
 
 record({ event: 'spawn', command, args });
 const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'inherit'] });
-const fromClient = framer('c2s');
-const fromServer = framer('s2c');
+const fromClient = framer('c2s', (msg) => {
+    if (msg !== undefined) {
+        record({ dir: 'c2s', msg });
+        if (holdMethod !== undefined && msg.method === holdMethod && msg.id !== undefined) {
+            heldIds.add(msg.id);
+        }
+    }
+});
+// Without a hold, server bytes are forwarded as they come; with one, message by message.
+const fromServer = framer('s2c', (msg, frame) => {
+    const held = msg !== undefined && msg.method === undefined && heldIds.has(msg.id);
+    if (msg !== undefined) {
+        record(held ? { dir: 's2c', held: true, msg } : { dir: 's2c', msg });
+    }
+    if (holdMethod !== undefined && !held) {
+        process.stdout.write(frame);
+    }
+});
 child.on('error', (error) => {
     record({ event: 'spawn-error', message: error.message });
     process.stderr.write(`lsp-tap: cannot start ${command}: ${error.message}\n`);
@@ -77,7 +116,9 @@ process.stdin.on('end', () => child.stdin.end());
 child.stdin.on('error', () => {});
 child.stdout.on('data', (chunk) => {
     fromServer(chunk);
-    process.stdout.write(chunk);
+    if (holdMethod === undefined) {
+        process.stdout.write(chunk);
+    }
 });
 child.on('exit', (code, signal) => {
     record({ event: 'exit', code, signal });

@@ -2,16 +2,22 @@
 # End-to-end test of the packaged extension in a real VS Code (code-server), driven by headless
 # Chromium. Installs what it needs (once) into a cache directory, then:
 #   - installs flowzap.vsix into a fresh code-server profile,
-#   - puts a recording proxy named `fz-lsp` first on code-server's PATH (so the extension's
-#     "fz-lsp on PATH" discovery is what starts the real server), which logs every LSP message,
-#   - opens a broken file and the multicloud example, hovers a node, restarts the server,
-#   - asserts from the recorded traffic and the page (see drive.cjs).
+#   - gives code-server a PATH on which the only Python is a plain Python >= 3.10 with nothing
+#     installed (checked: no fz_lsp, pygls, lark or lsprotocol importable, no `fz-lsp` anywhere
+#     on that PATH, no .venv in the workspace), so the extension can only run the server bundled
+#     in the .vsix; that `python3` is a wrapper that records every LSP message of the bundled
+#     server (lsp-tap.cjs) and passes every other call straight through,
+#   - opens a broken file and the multicloud example, hovers a node, goes to a definition,
+#     restarts the server while a document-highlight request waits for its answer (the first
+#     server's proxy holds those answers), asserts from the recorded traffic and the page
+#     (see drive.cjs).
 #
 # Environment:
 #   FZ_E2E_CACHE    cache for Node 24, code-server and playwright-core
 #                   (default: $HOME/.cache/fz-lsp-vscode-e2e)
-#   FZ_E2E_SERVER   the real server command (default: the repository's .venv/bin/fz-lsp, else
-#                   fz-lsp on PATH); point it at something broken to see the test fail
+#   FZ_E2E_PYTHON   the plain Python the extension finds (default: /usr/bin/python3, else the
+#                   first python3 on PATH outside a virtualenv); it must not have fz_lsp or its
+#                   dependencies installed
 #   FZ_E2E_VSIX     the .vsix to test (default: editors/vscode/flowzap.vsix, built if missing)
 #   FZ_E2E_KEEP=1   keep the temporary directory (logs, wire trace) even on success
 # Exit status: 0 when every check passed.
@@ -89,17 +95,25 @@ if [ ! -f "$VSIX" ]; then
   (cd "$EXT_DIR" && npm ci --no-audit --no-fund --loglevel=error && npm run --silent package >/dev/null)
 fi
 
-SERVER="${FZ_E2E_SERVER:-}"
-if [ -z "$SERVER" ]; then
-  if [ -x "$REPO/.venv/bin/fz-lsp" ]; then
-    SERVER="$REPO/.venv/bin/fz-lsp"
-  elif command -v fz-lsp >/dev/null 2>&1; then
-    SERVER="$(command -v fz-lsp)"
+# The plain Python: outside any virtualenv, with nothing of the server installed.
+PYTHON="${FZ_E2E_PYTHON:-}"
+if [ -z "$PYTHON" ]; then
+  if [ -x /usr/bin/python3 ]; then
+    PYTHON=/usr/bin/python3
   else
-    fail "no fz-lsp: run 'pip install -e .' in $REPO (or set FZ_E2E_SERVER)"
+    PYTHON="$(PATH="$(printf '%s' "$PATH" | tr ':' '\n' | grep -v -e '/\.venv/' -e '/venv/' | paste -sd:)" command -v python3 || true)"
   fi
 fi
-say "server under test: $SERVER"
+[ -n "$PYTHON" ] && [ -x "$PYTHON" ] || fail "no python3 to run the bundled server"
+PYTHON="$(cd "$(dirname "$PYTHON")" && pwd)/$(basename "$PYTHON")"
+"$PYTHON" -I -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)' ||
+  fail "$PYTHON is older than Python 3.10"
+"$PYTHON" -I -c '
+import importlib.util, sys
+found = [m for m in ("fz_lsp", "pygls", "lark", "lsprotocol") if importlib.util.find_spec(m)]
+sys.exit("has " + ", ".join(found) + " installed: the test would not prove the .vsix is self-contained" if found else 0)' ||
+  fail "$PYTHON is not a plain Python"
+say "plain Python for the bundled server: $PYTHON ($("$PYTHON" --version 2>&1))"
 
 # --- a fresh profile, workspace and PATH ------------------------------------------------------
 TMP="$(mktemp -d "${TMPDIR:-/tmp}/fz-vscode-e2e.XXXXXX")"
@@ -111,13 +125,30 @@ BIN="$TMP/bin"
 mkdir -p "$WS" "$USER_DATA/User" "$EXTENSIONS" "$BIN" "$TMP/artifacts"
 cp "$REPO/examples/multicloud-failover.fz" "$WS/"
 cp "$HERE/fixtures/broken.fz" "$WS/"
+cp "$REPO/examples/broken/everything-wrong.fz" "$WS/"
+[ ! -e "$WS/.venv" ] && [ ! -e "$WS/venv" ] || fail "the workspace must have no virtualenv"
+# What the checker says about the broken example, from the server in the .vsix run by the plain Python.
+mkdir -p "$TMP/unpacked"
+(cd "$TMP/unpacked" && "$PYTHON" -I -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall()' "$VSIX")
+"$PYTHON" -I "$TMP/unpacked/extension/bundled/tool/fz_lsp_server.py" check --format json --no-progress \
+  "$WS/everything-wrong.fz" >"$TMP/example-broken.json" || [ $? -eq 1 ] || fail "the bundled checker failed"
 
-# The recording proxy, found by the extension as `fz-lsp` on PATH.
-cat >"$BIN/fz-lsp" <<EOF
+# `python3` on code-server's PATH: the plain Python, with the bundled server's traffic recorded.
+cat >"$BIN/python3" <<EOF
 #!/bin/sh
-exec "$NODE24" "$HERE/lsp-tap.cjs" --log "$WIRE" -- "$SERVER" "\$@"
+case "\$*" in
+  *bundled/tool/fz_lsp_server.py*)
+    FZ_TAP_HOLD="textDocument/documentHighlight:$TMP/hold-marker" \
+      exec "$NODE24" "$HERE/lsp-tap.cjs" --log "$WIRE" -- "$PYTHON" "\$@" ;;
+esac
+exec "$PYTHON" "\$@"
 EOF
-chmod +x "$BIN/fz-lsp"
+chmod +x "$BIN/python3"
+# code-server's PATH: the wrapper, Node 24, and the system folders, none of which has fz-lsp.
+CS_PATH="$BIN:$NODE24_HOME/bin:/usr/bin:/bin"
+for dir in /usr/bin /bin; do
+  [ ! -e "$dir/fz-lsp" ] || fail "$dir/fz-lsp exists: the test would not prove the .vsix is self-contained"
+done
 
 # A server that dies at start-up, for the error-message check.
 cat >"$BIN/broken-fz-lsp" <<'EOF'
@@ -168,7 +199,7 @@ trap cleanup EXIT
 # VSCODE_CLI=1: as when VS Code is started from a terminal, the extension host keeps this PATH
 # instead of re-reading it from a login shell (whose /etc/profile would drop $BIN).
 cs() {
-  VSCODE_CLI=1 PATH="$BIN:$NODE24_HOME/bin:$PATH" "$CODE_SERVER" --config "$TMP/config.yaml" \
+  VSCODE_CLI=1 PATH="$CS_PATH" "$CODE_SERVER" --config "$TMP/config.yaml" \
     --user-data-dir "$USER_DATA" --extensions-dir "$EXTENSIONS" "$@"
 }
 
@@ -182,7 +213,8 @@ PORT="$("$NODE24" -e 'const s=require("net").createServer().listen(0,"127.0.0.1"
 say "starting code-server on 127.0.0.1:$PORT"
 # In its own session and process group, so that cleanup ends it with everything it started.
 (
-  export VSCODE_CLI=1 PATH="$BIN:$NODE24_HOME/bin:$PATH"
+  export VSCODE_CLI=1 PATH="$CS_PATH"
+  unset VIRTUAL_ENV PYTHONPATH PYTHONHOME
   exec setsid "$CODE_SERVER" --config "$TMP/config.yaml" --user-data-dir "$USER_DATA" \
     --extensions-dir "$EXTENSIONS" --bind-addr "127.0.0.1:$PORT" --auth none --disable-telemetry \
     --disable-update-check --disable-workspace-trust --disable-getting-started-override \
@@ -202,6 +234,8 @@ say "driving Chromium"
 FZ_E2E_URL="http://127.0.0.1:$PORT/?folder=$WS" \
 FZ_E2E_WORKSPACE="$WS" \
 FZ_E2E_WIRE="$WIRE" \
+FZ_E2E_EXAMPLE_BROKEN="$WS/everything-wrong.fz" \
+FZ_E2E_EXAMPLE_BROKEN_JSON="$TMP/example-broken.json" \
 FZ_E2E_BROKEN_SERVER="$BIN/broken-fz-lsp" \
 FZ_E2E_USER_DATA="$USER_DATA" \
 FZ_E2E_ARTIFACTS="$TMP/artifacts" \

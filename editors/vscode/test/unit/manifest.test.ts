@@ -30,7 +30,9 @@ describe('package.json', () => {
         assert.equal(language.aliases[0], 'FlowZap Code');
         assert.equal(language.icon, undefined);
         assert.ok(fs.existsSync(path.join(ROOT, language.configuration)));
-        assert.deepEqual(manifest.activationEvents, ['onLanguage:flowzap']);
+        // Fuzion also claims *.fz: the extension wakes up for it to give FlowZap-looking files back.
+        assert.deepEqual(manifest.activationEvents, ['onLanguage:flowzap', 'onLanguage:fuzion']);
+        assert.ok(!JSON.stringify(manifest.contributes).includes('source.fz"'), 'never claims source.fz');
     });
 
     test('points at the source.flowzap grammar', () => {
@@ -56,6 +58,7 @@ describe('package.json', () => {
         assert.deepEqual(Object.keys(props).sort(), [
             'flowzap.debounceMs',
             'flowzap.server.args',
+            'flowzap.server.importStrategy',
             'flowzap.server.path',
             'flowzap.server.python',
             'flowzap.severity',
@@ -71,7 +74,9 @@ describe('package.json', () => {
             assert.match(severity.properties[code].description, /\(default: (error|warning|info|off)\)\.$/, code);
         }
         assert.equal(severity.additionalProperties, false);
-        for (const key of ['flowzap.server.path', 'flowzap.server.args', 'flowzap.server.python']) {
+        assert.deepEqual(props['flowzap.server.importStrategy'].enum, ['useBundled', 'fromEnvironment']);
+        assert.equal(props['flowzap.server.importStrategy'].default, 'useBundled');
+        for (const key of ['flowzap.server.path', 'flowzap.server.args', 'flowzap.server.python', 'flowzap.server.importStrategy']) {
             assert.equal(props[key].scope, 'machine-overridable', key);
             assert.ok(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations.includes(key), key);
         }
@@ -122,8 +127,9 @@ describe('language-configuration.json', () => {
 describe('.vscodeignore', () => {
     test('keeps sources, tests and dependencies out of the .vsix', () => {
         const lines = read('.vscodeignore').split('\n');
-        for (const pattern of ['src/**', 'test/**', 'node_modules/**', 'out/**', '**/*.map', '.cache/**']) {
+        for (const pattern of ['src/**', 'test/**', 'node_modules/**', 'out/**', '**/*.map', '.cache/**', 'scripts/**']) {
             assert.ok(lines.includes(pattern), pattern);
         }
+        assert.ok(!lines.some((l) => l.startsWith('bundled/')), 'the bundled server goes into the .vsix');
     });
 });
