@@ -16,6 +16,13 @@
 ;;   (require 'flowzap-mode)
 ;;   (add-hook 'flowzap-mode-hook #'eglot-ensure)   ; start fz-lsp automatically
 ;;
+;; The server is `fz-lsp' on `exec-path', or the one in the virtualenv named by
+;; `flowzap-lsp-venv'.  Make that venv from a checkout of fz-lsp with
+;;
+;;   python3 -m venv ~/.local/share/fz-lsp && ~/.local/share/fz-lsp/bin/pip install /path/to/fz-lsp
+;;
+;; and (setq flowzap-lsp-venv "~/.local/share/fz-lsp").
+;;
 ;; Server settings (the `fz-lsp' section) go in `flowzap-lsp-settings'; they are
 ;; sent as initializationOptions when the server starts.
 
@@ -27,8 +34,25 @@
   :prefix "flowzap-")
 
 (defcustom flowzap-lsp-command '("fz-lsp")
-  "Command (program and arguments) that starts the fz-lsp server on stdio."
+  "Command (program and arguments) that starts the fz-lsp server on stdio.
+A bare program name is looked up on `exec-path', unless `flowzap-lsp-venv'
+is set."
   :type '(repeat string))
+
+(defcustom flowzap-lsp-venv nil
+  "Virtualenv that holds fz-lsp, or nil to use `fz-lsp' from `exec-path'.
+When set (for example \"~/.local/share/fz-lsp\"), the server is started as
+VENV/bin/fz-lsp (VENV/Scripts/fz-lsp.exe on Windows), with the arguments of
+`flowzap-lsp-command'."
+  :type '(choice (const :tag "fz-lsp on exec-path" nil) directory))
+
+(defun flowzap-lsp-server-command ()
+  "The command that starts fz-lsp: from `flowzap-lsp-venv' when set."
+  (if flowzap-lsp-venv
+      (cons (expand-file-name (if (eq system-type 'windows-nt) "Scripts/fz-lsp.exe" "bin/fz-lsp")
+                              flowzap-lsp-venv)
+            (cdr flowzap-lsp-command))
+    flowzap-lsp-command))
 
 (defcustom flowzap-lsp-settings nil
   "The fz-lsp settings object, sent as initializationOptions.
@@ -126,10 +150,21 @@ to `flowzap-mode-hook'."
 (add-to-list 'auto-mode-alist '("\\.fz\\'" . flowzap-mode))
 
 (defun flowzap-eglot-contact (&optional _interactive)
-  "The Eglot contact for fz-lsp: `flowzap-lsp-command' plus its settings."
-  (append flowzap-lsp-command
-          (when flowzap-lsp-settings
-            (list :initializationOptions flowzap-lsp-settings))))
+  "The Eglot contact for fz-lsp: `flowzap-lsp-server-command' plus its settings.
+Signals a `user-error' that says how to install the server when it is missing."
+  (let* ((command (flowzap-lsp-server-command))
+         (program (car command)))
+    (unless (if (file-name-absolute-p program)
+                (file-executable-p program)
+              (executable-find program))
+      (user-error "fz-lsp not found (%s): %s" program
+                  (if flowzap-lsp-venv
+                      (format "make the venv with `python3 -m venv %s && %s/bin/pip install /path/to/fz-lsp'"
+                              flowzap-lsp-venv flowzap-lsp-venv)
+                    "install it on PATH, or set `flowzap-lsp-venv' to the virtualenv that has it")))
+    (append command
+            (when flowzap-lsp-settings
+              (list :initializationOptions flowzap-lsp-settings)))))
 
 (defvar eglot-server-programs)
 

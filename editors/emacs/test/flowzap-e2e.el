@@ -102,8 +102,14 @@
       (if (listp face) (car face) face))))
 
 (defun fz-run ()
-  (let ((cmd (split-string (or (getenv "FZ_LSP_CMD") "") "[ \t]+" t)))
-    (when cmd (setq flowzap-lsp-command cmd)))
+  (let ((cmd (split-string (or (getenv "FZ_LSP_CMD") "") "[ \t]+" t))
+        (venv (getenv "FZ_LSP_VENV")))
+    (when cmd (setq flowzap-lsp-command cmd))
+    (when (and venv (not (string= venv "")))
+      (setq flowzap-lsp-venv venv)
+      (fz-eq "flowzap-lsp-venv: the server comes from the venv's bin/"
+             (flowzap-lsp-server-command)
+             (list (expand-file-name "bin/fz-lsp" venv)))))
   (setq flowzap-lsp-settings '(:debounceMs 0 :severity (:FZ212 "hint")))
 
   (let ((coding-system-for-read 'utf-8))
@@ -132,7 +138,7 @@
   ;; Start the server through the mode's Eglot registration.
   (fz-eq "eglot contact from flowzap-mode"
          (nth 3 (eglot--guess-contact))
-         (append flowzap-lsp-command (list :initializationOptions flowzap-lsp-settings)))
+         (append (flowzap-lsp-server-command) (list :initializationOptions flowzap-lsp-settings)))
   (condition-case err
       (apply #'eglot (eglot--guess-contact))
     (error (fz-out "eglot: %s" (error-message-string err))))

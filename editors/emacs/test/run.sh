@@ -5,8 +5,9 @@
 #   editors/emacs/test/run.sh
 #
 # Environment:
-#   FZ_LSP_CMD       server command (words split on spaces). Default: `fz-lsp`
-#                    from the repository's .venv if there is one, else from PATH.
+#   FZ_LSP_CMD       server command (words split on spaces). Default: the
+#                    repository's .venv through `flowzap-lsp-venv' (not on PATH),
+#                    else `fz-lsp' from PATH.
 #   FZ_EMACS         Emacs binary (default: emacs)
 #   FZ_TEST_TIMEOUT  seconds the test waits for each server answer (default 15)
 #
@@ -39,10 +40,13 @@ if ! have_eglot; then
   fi
 fi
 
-if [ -z "${FZ_LSP_CMD:-}" ]; then
-  if [ -x "$root/.venv/bin/fz-lsp" ]; then
-    export PATH="$root/.venv/bin:$PATH"
-  fi
+if [ -z "${FZ_LSP_CMD:-}" ] && [ -x "$root/.venv/bin/fz-lsp" ]; then
+  # The README's route: the venv named by flowzap-lsp-venv; its bin/ stays off PATH.
+  export FZ_LSP_VENV="$root/.venv"
+  PATH=$(printf '%s' "$PATH" | tr ':' '\n' | grep -vxF "$root/.venv/bin" | paste -sd:)
+  export PATH
+  server_desc="flowzap-lsp-venv $FZ_LSP_VENV"
+elif [ -z "${FZ_LSP_CMD:-}" ]; then
   if ! command -v fz-lsp >/dev/null; then
     say "FAIL fz-lsp is not installed: run \`pip install -e .\` in the repository's virtualenv, or set FZ_LSP_CMD"
     exit 1

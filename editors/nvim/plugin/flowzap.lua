@@ -9,4 +9,5 @@ vim.g.loaded_flowzap = true
 vim.cmd([[
   command! -bar FlowZapInfo lua require('flowzap').info()
   command! -bar FlowZapRestart lua require('flowzap').restart()
+  command! -bar FlowZapInstall lua require('flowzap.install').install()
 ]])

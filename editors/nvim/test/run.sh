@@ -131,6 +131,10 @@ for version in $versions; do
         run_case nvim-0.11-start "$nvim011" start -l "$here/e2e.lua"
         run_case nvim-0.11-enable "$nvim011" enable -l "$here/e2e.lua"
         run_case nvim-0.11-readme-snippet "$nvim011" readme -l "$here/e2e.lua"
+        # Zero-install: no fz-lsp on PATH; :FlowZapInstall builds it from this checkout.
+        PATH=$(printf '%s' "$PATH" | tr ':' '\n' | while read -r dir; do
+          [ -x "$dir/fz-lsp" ] || printf '%s\n' "$dir"
+        done | paste -sd:) run_case nvim-0.11-install "$nvim011" install -l "$here/install.lua"
       else
         status=1
         summary+=("FAIL nvim-0.11: could not install $nvim011_spec")

@@ -15,10 +15,12 @@ local function mirror_settings(params, config)
 end
 
 --- A fresh copy of the defaults (a vim.lsp.Config / start_client config).
+--- The command is `fz-lsp` on PATH, else the one :FlowZapInstall put in
+--- Neovim's data directory.
 function M.defaults()
   return {
     name = M.name,
-    cmd = { 'fz-lsp' },
+    cmd = (require('flowzap.install').server_cmd()),
     filetypes = { 'flowzap' },
     root_markers = { '.fz-lsp.toml', 'pyproject.toml', '.git' },
     settings = { ['fz-lsp'] = vim.empty_dict() },

@@ -51,21 +51,46 @@ function M.check()
   health.info('client start strategy for this version: ' .. (ok and strategy or tostring(strategy)))
 
   health.start('flowzap: filetype')
-  local ok_ft, got
+  local ok_ft, got, fuzion
   if vim.fn.has('nvim-0.8') == 1 then
-    got = vim.filetype.match({ filename = 'example.fz' })
-    ok_ft = got == 'flowzap'
+    -- Extension functions see buffers, not `contents`: match scratch buffers.
+    local function match(lines)
+      local buf = vim.api.nvim_create_buf(false, true)
+      vim.api.nvim_buf_set_lines(buf, 0, -1, false, lines)
+      local ft = vim.filetype.match({ buf = buf, filename = 'example.fz' })
+      vim.api.nvim_buf_delete(buf, { force = true })
+      return ft
+    end
+    got = match({ 'Orders { # Orders', 'n1: circle label:"Start"' })
+    fuzion = match({ 'hello is', '  say "Hi"' })
+    ok_ft = got == 'flowzap' and fuzion ~= 'flowzap'
   else
-    ok_ft = vim.fn.exists('#BufRead#*.fz') == 1
+    ok_ft = vim.fn.exists('#flowzap_filetype') == 1
     got = ok_ft and 'flowzap' or 'no BufRead autocommand for *.fz'
   end
   if ok_ft then
-    health.ok('*.fz files get filetype flowzap')
+    health.ok('*.fz files that start like FlowZap Code (a lane header or a node line) get filetype flowzap')
+    health.info('other *.fz files (Fuzion) are left alone')
   else
-    health.warn('*.fz is not detected as flowzap (' .. tostring(got) .. ')', {
+    health.warn('*.fz is not detected as flowzap by content (' .. tostring(got) .. ', ' .. tostring(fuzion) .. ')', {
       'Is the plugin directory on the runtimepath before `filetype on` runs?',
       'If it is added later, run :runtime! ftdetect/flowzap.lua',
     })
+  end
+
+  local install = require('flowzap.install')
+  health.start('flowzap: Python (for :FlowZapInstall)')
+  local python, version = install.find_python()
+  if python then
+    health.ok(('Python %s (%s)'):format(table.concat(version, '.'), python))
+  else
+    health.warn(version, { 'Only :FlowZapInstall needs Python; an fz-lsp on PATH works without it.' })
+  end
+  local checkout = install.checkout()
+  if checkout then
+    health.info('server source for :FlowZapInstall: ' .. checkout)
+  else
+    health.info('the plugin is not inside an fz-lsp checkout: :FlowZapInstall cannot install from it')
   end
 
   health.start('flowzap: server')
@@ -85,19 +110,26 @@ function M.check()
   end
   config = config or require('flowzap.config').defaults()
   local cmd = config.cmd
+  local _, source = install.server_cmd()
+  local where = ({ PATH = 'fz-lsp on PATH', venv = 'the venv of :FlowZapInstall (' .. install.venv() .. ')' })[source]
+  if where then
+    health.info('found: ' .. where)
+  end
   if type(cmd) ~= 'table' then
     health.info('cmd is a function: not checked')
   elseif vim.fn.executable(cmd[1]) == 1 then
     health.ok(('server command: %s (%s)'):format(table.concat(cmd, ' '), vim.fn.exepath(cmd[1])))
     local out = vim.fn.system({ cmd[1], '--version' })
     if vim.v.shell_error == 0 then
-      health.info('version: ' .. vim.trim(out))
+      health.ok('version: ' .. vim.trim(out))
+    else
+      health.error(('%s --version failed: %s'):format(cmd[1], vim.trim(out)))
     end
   else
-    health.error(("server command '%s' is not executable"):format(tostring(cmd[1])), {
-      'Install fz-lsp (for example `pipx install fz-lsp`) so that `fz-lsp` is on PATH,',
-      'or set cmd = { "/path/to/fz-lsp" } (or { "python3", "-m", "fz_lsp" }) in setup().',
-    })
+    health.error(flowzap.missing_server_message(cmd[1]))
+  end
+  for _, client in ipairs(flowzap.clients()) do
+    health.info(('client %d: position encoding %s'):format(client.id, client.offset_encoding or '?'))
   end
   for _, line in ipairs(flowzap.describe()) do
     health.info(line)

@@ -151,18 +151,19 @@ local function command_ok(cmd)
     return true -- a function (RPC client) on 0.10+: nothing to check
   end
   if type(cmd[1]) ~= 'string' or vim.fn.executable(cmd[1]) ~= 1 then
-    notify_once(
-      'cmd:' .. tostring(cmd[1]),
-      (
-        "server command '%s' is not executable. Install fz-lsp so that it is on PATH "
-        .. '(for example with pipx), or pass its path as setup({ cmd = { ... } }). '
-        .. 'See :checkhealth flowzap.'
-      ):format(tostring(cmd[1])),
-      vim.log.levels.ERROR
-    )
+    notify_once('cmd:' .. tostring(cmd[1]), M.missing_server_message(cmd[1]), vim.log.levels.ERROR)
     return false
   end
   return true
+end
+
+--- What to tell a user whose server command does not run.
+function M.missing_server_message(program)
+  return (
+    "server command '%s' is not executable. Run :FlowZapInstall (a virtualenv under %s, "
+    .. "installed from this plugin's checkout), put fz-lsp on PATH, or pass its path as "
+    .. 'setup({ cmd = { ... } }). See :checkhealth flowzap.'
+  ):format(tostring(program), vim.fn.stdpath('data'))
 end
 
 -- A client config for one buffer (start / start_client strategies).
@@ -235,22 +236,17 @@ end
 
 --- Make sure *.fz is detected as `flowzap`, whatever the order in which the
 --- plugin manager set up the runtimepath and `filetype on` (ftdetect/ covers
---- the usual case). Buffers already open without a filetype get it now.
+--- the usual case). Buffers already open without a filetype get it now, when
+--- they read like FlowZap Code.
 function M.register_filetype()
-  if has('nvim-0.8') then
-    vim.filetype.add({ extension = { fz = 'flowzap' } })
-  elseif vim.fn.exists('#BufRead#*.fz') == 0 then
-    api.nvim_create_autocmd({ 'BufRead', 'BufNewFile' }, {
-      group = api.nvim_create_augroup('flowzap_filetype', { clear = true }),
-      pattern = '*.fz',
-      command = 'setfiletype flowzap',
-    })
-  end
+  local detect = require('flowzap.detect')
+  detect.register()
   for _, bufnr in ipairs(api.nvim_list_bufs()) do
     if
       api.nvim_buf_is_loaded(bufnr)
       and vim.bo[bufnr].filetype == ''
       and api.nvim_buf_get_name(bufnr):match('%.fz$')
+      and detect.filetype(nil, bufnr) == 'flowzap'
     then
       api.nvim_buf_call(bufnr, function()
         vim.cmd('setfiletype flowzap')
@@ -290,6 +286,7 @@ function M.setup(opts)
   check_type(opts, 'on_attach', { 'function' })
   check_type(opts, 'strategy', { 'string' })
   check_type(opts, 'autostart', { 'boolean' })
+  M.cmd_from_user = opts.cmd ~= nil
   local config = merge(defaults.defaults(), opts)
   M.strategy = M.pick_strategy(config.strategy)
   local autostart = config.autostart ~= false
@@ -303,7 +300,20 @@ function M.setup(opts)
 
   if M.strategy == 'enable' then
     vim.lsp.config(NAME, config)
+    if autostart and #filetype_buffers(config.filetypes) > 0 then
+      command_ok(config.cmd) -- vim.lsp.enable would only log it
+    end
     vim.lsp.enable(NAME, autostart)
+    if autostart then
+      api.nvim_create_autocmd('FileType', {
+        group = group,
+        pattern = config.filetypes,
+        desc = 'Say how to install fz-lsp when it is missing',
+        callback = function()
+          command_ok(vim.lsp.config[NAME].cmd)
+        end,
+      })
+    end
     return
   end
 
@@ -321,6 +331,31 @@ function M.setup(opts)
   for _, bufnr in ipairs(filetype_buffers(config.filetypes)) do
     M.attach(bufnr)
   end
+end
+
+--- Switch to a newly installed server (after :FlowZapInstall), unless the user
+--- gave a command of their own, and start it for the open FlowZap buffers.
+function M.use_server(cmd)
+  local enabled = vim.lsp.is_enabled ~= nil and vim.lsp.is_enabled(NAME)
+  if M.config then
+    if M.cmd_from_user then
+      return
+    end
+    M.config.cmd = cmd
+    if M.strategy == 'enable' then
+      vim.lsp.config(NAME, { cmd = cmd })
+    end
+  elseif enabled then
+    local current = vim.lsp.config[NAME].cmd
+    if type(current) ~= 'table' or vim.fn.executable(current[1]) == 1 then
+      return -- a working command of the user's own
+    end
+    vim.lsp.config(NAME, { cmd = cmd })
+  else
+    return
+  end
+  state.warned = {}
+  M.restart()
 end
 
 --- Stop every fz-lsp client and start it again for the buffers it served.
