@@ -287,6 +287,11 @@ function M.setup(opts)
   check_type(opts, 'strategy', { 'string' })
   check_type(opts, 'autostart', { 'boolean' })
   M.cmd_from_user = opts.cmd ~= nil
+  -- A plugin manager that adds editors/nvim to the runtimepath late (lazy.nvim's config
+  -- function) has not sourced plugin/flowzap.lua: the :FlowZap* commands come from there.
+  if not vim.g.loaded_flowzap then
+    vim.cmd('runtime plugin/flowzap.lua')
+  end
   local config = merge(defaults.defaults(), opts)
   M.strategy = M.pick_strategy(config.strategy)
   local autostart = config.autostart ~= false

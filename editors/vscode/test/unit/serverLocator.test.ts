@@ -306,7 +306,7 @@ describe('probePython (real processes)', () => {
         const withLib = await probePython(python, [], { ...process.env, PYTHONPATH: lib });
         assert.equal(withLib.status, 'ok');
         assert.ok(withLib.status === 'ok' && withLib.hasModule && withLib.version[0] === 3);
-        const isolated = await probePython(python, ['-I'], { ...process.env, PYTHONPATH: lib });
+        const isolated = await probePython(python, ['-I', '-S'], { ...process.env, PYTHONPATH: lib });
         assert.ok(isolated.status === 'ok' && !isolated.hasModule);
     });
 
