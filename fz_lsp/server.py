@@ -13,14 +13,13 @@ import gc
 import logging
 import os
 import threading
+import time
 import traceback
-from collections.abc import Generator
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
-from pygls.protocol import LanguageServerProtocol
-from pygls.protocol.language_server import lsp_method
 
 from fz_lsp import __version__
 from fz_lsp.analysis.config import CONFIG_FILE
@@ -39,28 +38,13 @@ from fz_lsp.features import (
 )
 from fz_lsp.features.options import EditorOptions
 from fz_lsp.features.state import DocumentState
-from fz_lsp.session import SECTION, Session, uri_key, uri_path
+from fz_lsp.memory import give_back_memory
+from fz_lsp.protocol import FlowZapProtocol
+from fz_lsp.session import LARGE_LINES, SECTION, Session, uri_key, uri_path
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
-
-
-class FlowZapProtocol(LanguageServerProtocol):
-    """pygls' protocol without its own copy of open documents: ours is cheaper per edit."""
-
-    @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
-    def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams) -> Generator[Any, Any, None]:
-        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_OPEN)) is not None:
-            yield handler, (params,), None
-
-    @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
-    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams) -> Generator[Any, Any, None]:
-        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CHANGE)) is not None:
-            yield handler, (params,), None
-
-    @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
-    def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams) -> Generator[Any, Any, None]:
-        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CLOSE)) is not None:
-            yield handler, (params,), None
 
 
 class FlowZapServer(LanguageServer):
@@ -68,6 +52,7 @@ class FlowZapServer(LanguageServer):
         super().__init__("fz-lsp", __version__, protocol_cls=FlowZapProtocol)
         self.session = Session(self.log)
         self.pending: dict[str, asyncio.Task[None]] = {}
+        self.waiting_since: dict[str, float] = {}  # per document: the first change not yet published
         self.loop: asyncio.AbstractEventLoop | None = None  # set at `initialize`, for messages from threads
 
     def log(self, message: str, kind: types.MessageType = types.MessageType.Log) -> None:
@@ -109,23 +94,77 @@ class FlowZapServer(LanguageServer):
         )
 
     def schedule(self, state: DocumentState) -> None:
-        """Publish now (debounce 0) or after the debounce delay, cancelling older work."""
+        """Publish after the debounce delay (now for 0), cancelling older work; but never wait longer than
+        `maxWaitMs` since the first change not yet published, however long typing goes on."""
         key = uri_key(state.uri)
         if (task := self.pending.pop(key, None)) is not None:
             task.cancel()
         if self.session.capabilities.pull_diagnostics:
             return
-        delay = self.session.settings_for(state.uri).debounce_ms
+        settings = self.session.settings_for(state.uri)
+        now = time.monotonic()
+        first = self.waiting_since.setdefault(key, now)
+        delay = min(settings.debounce_ms / 1000, max(0.0, first + settings.max_wait_ms / 1000 - now))
         if delay <= 0:
+            self.waiting_since.pop(key, None)
             self.publish(state)
             return
 
         async def later() -> None:
-            await asyncio.sleep(delay / 1000)
+            await asyncio.sleep(delay)
             self.pending.pop(key, None)
+            self.waiting_since.pop(key, None)
             self.publish(state)
 
         self.pending[key] = asyncio.ensure_future(later())
+
+    def forget(self, uri: str) -> None:
+        """A closed document: no publish is pending for it any more."""
+        key = uri_key(uri)
+        self.waiting_since.pop(key, None)
+        if (task := self.pending.pop(key, None)) is not None:
+            task.cancel()
+
+    def open_large(self, uri: str, text: str, version: int) -> None:
+        """Parse and analyse a large document in a worker; the loop goes on answering meanwhile."""
+        token = self.session.begin_open(uri)
+
+        def analyse() -> DocumentState:
+            state = DocumentState(uri, text, version)
+            _ = state.model.diagnostics
+            return state
+
+        def done(future: asyncio.Future[DocumentState]) -> None:
+            if future.cancelled():
+                return
+            if (error := future.exception()) is not None:
+                self.report_server_error(error if isinstance(error, Exception) else RuntimeError(error), None)
+            elif (state := self.session.finish_open(token, future.result())) is not None:
+                self.schedule(state)
+
+        asyncio.get_running_loop().run_in_executor(None, analyse).add_done_callback(done)
+
+    def close(self, uri: str) -> None:
+        """Forget a closed document; a large one is freed in a worker, which hands the memory back."""
+        self.forget(uri)
+        held = [self.session.close(uri)]  # the only reference: no local name keeps it alive here
+        if held[0] is None or not self.session.is_large(held[0]):
+            return
+
+        def release() -> None:
+            held.clear()
+            give_back_memory()
+
+        asyncio.get_running_loop().run_in_executor(None, release)
+
+    async def off_loop(self, work: Callable[[threading.Event], T]) -> T:
+        """Run a slow answer in a worker; `$/cancelRequest` cancels this task (-32800) and tells the worker."""
+        cancelled = threading.Event()
+        try:
+            return await asyncio.get_running_loop().run_in_executor(None, work, cancelled)
+        except asyncio.CancelledError:
+            cancelled.set()
+            raise
 
     def refresh_all(self) -> None:
         """Settings changed: recompute what every open document shows."""
@@ -237,7 +276,11 @@ def did_change_watched_files(ls: FlowZapServer, params: types.DidChangeWatchedFi
 @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
 def did_open(ls: FlowZapServer, params: types.DidOpenTextDocumentParams) -> None:
     item = params.text_document
-    ls.schedule(ls.session.open(item.uri, item.text, item.version))
+    ls.forget(item.uri)
+    if item.text.count("\n") >= LARGE_LINES:
+        ls.open_large(item.uri, item.text, item.version)
+    else:
+        ls.schedule(ls.session.open(item.uri, item.text, item.version))
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
@@ -249,9 +292,7 @@ def did_change(ls: FlowZapServer, params: types.DidChangeTextDocumentParams) -> 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
 def did_close(ls: FlowZapServer, params: types.DidCloseTextDocumentParams) -> None:
-    ls.session.close(params.text_document.uri)
-    if (task := ls.pending.pop(uri_key(params.text_document.uri), None)) is not None:
-        task.cancel()
+    ls.close(params.text_document.uri)
     if not ls.session.capabilities.pull_diagnostics:
         ls.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[])
@@ -320,18 +361,18 @@ def on_highlight(ls: FlowZapServer, params: types.DocumentHighlightParams) -> li
 
 
 @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
-def on_document_symbol(ls: FlowZapServer, params: types.DocumentSymbolParams) -> list[types.DocumentSymbol]:
+async def on_document_symbol(ls: FlowZapServer, params: types.DocumentSymbolParams) -> list[types.DocumentSymbol]:
     if (state := ls.session.document(params.text_document.uri)) is None:
         return []
-    return symbols.document_symbols(state.model, ls.session.positions(state))
+    if not ls.session.is_large(state):
+        return symbols.document_symbols(state.model, ls.session.positions(state))
+    copy = ls.session.snapshot(state)
+    return await ls.off_loop(lambda _: symbols.document_symbols((done := copy()).model, ls.session.positions(done)))
 
 
 @server.feature(types.WORKSPACE_SYMBOL)
-def on_workspace_symbol(ls: FlowZapServer, params: types.WorkspaceSymbolParams) -> list[types.WorkspaceSymbol]:
-    found: list[types.WorkspaceSymbol] = []
-    for state in ls.session.workspace_states():
-        found.extend(symbols.workspace_symbols(state.model, ls.session.positions(state), state.uri, params.query))
-    return found
+async def on_workspace_symbol(ls: FlowZapServer, params: types.WorkspaceSymbolParams) -> list[types.WorkspaceSymbol]:
+    return await ls.off_loop(ls.session.workspace_search(params.query))
 
 
 @server.feature(
@@ -467,4 +508,6 @@ def serve(tcp: str | None = None) -> int:
         server.start_tcp(host or "127.0.0.1", int(port))
     else:
         server.start_io()
-    return 0
+    protocol = server.protocol
+    assert isinstance(protocol, FlowZapProtocol)
+    return 0 if protocol.clean_exit else 1  # EOF, or `exit` without `shutdown`: the protocol says 1

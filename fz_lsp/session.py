@@ -8,6 +8,8 @@ telling the user are passed to the `log` callable the server gives.
 
 from __future__ import annotations
 
+import functools
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,15 +21,19 @@ from pygls.capabilities import get_capability
 
 from fz_lsp.analysis.config import CONFIG_FILE, ConfigError, Settings, load_settings
 from fz_lsp.analysis.model import Model
+from fz_lsp.features import symbols
 from fz_lsp.features.positions import UTF16, Positions
+from fz_lsp.features.ranking import best_symbols
 from fz_lsp.features.state import DocumentState
 from fz_lsp.files import DEFAULT_EXCLUDE, Exclusion, Unreadable, read_diagram, search
 
 SECTION = "fz-lsp"
 MAX_INDEXED_BYTES = 5 * 1024 * 1024
+LARGE_LINES = 5000  # from here on a document is analysed off the event loop (~100 ms and more)
 SETTINGS_FILES = (CONFIG_FILE, "pyproject.toml")
 
 Log = Callable[[str, types.MessageType], None]
+HeldChange = tuple[int | None, list[types.TextDocumentContentChangeEvent]]
 
 
 def uri_key(uri: str) -> str:
@@ -90,6 +96,10 @@ class Cursor:
         return self.state.model
 
 
+def _same(state: DocumentState) -> DocumentState:
+    return state
+
+
 def editor_section(options: object) -> dict[str, Any] | None:
     """The `fz-lsp` object out of what an editor sends, whether wrapped in the section or not."""
     if not isinstance(options, dict):
@@ -106,6 +116,10 @@ class Session:
         self.capabilities = ClientCapabilities()
         self.encoding = UTF16
         self.documents: dict[str, DocumentState] = {}
+        # Large documents being analysed in a worker: the edits that arrive meanwhile, by open token.
+        self._opening: dict[
+            str, tuple[object, list[tuple[int | None, list[types.TextDocumentContentChangeEvent]]]]
+        ] = {}
         self.index: dict[str, DocumentState] = {}  # workspace files that are not open
         self.editor_options: dict[str, Any] = {}
         self._warned_options: dict[str, Any] | None = None  # the invalid editor settings already reported
@@ -125,15 +139,37 @@ class Session:
 
     def open(self, uri: str, text: str, version: int | None) -> DocumentState:
         state = DocumentState(uri, text, version)
+        self._opening.pop(uri_key(uri), None)
         self.documents[uri_key(uri)] = state
+        return state
+
+    def begin_open(self, uri: str) -> object:
+        """A large document is being analysed elsewhere: hold its edits until `finish_open` with this token."""
+        token = object()
+        self.documents.pop(uri_key(uri), None)
+        self._opening[uri_key(uri)] = (token, [])
+        return token
+
+    def finish_open(self, token: object, state: DocumentState) -> DocumentState | None:
+        """Install a document analysed elsewhere and replay the edits held meanwhile (`None`: closed since)."""
+        key = uri_key(state.uri)
+        held = self._opening.get(key)
+        if held is None or held[0] is not token:
+            return None
+        del self._opening[key]
+        self.documents[key] = state
+        for version, changes in held[1]:
+            self.change(state.uri, version, changes)
         return state
 
     def change(
         self, uri: str, version: int | None, changes: Sequence[types.TextDocumentContentChangeEvent]
     ) -> DocumentState | None:
-        """Apply the client's edits (in its units) to our copy; `None` for a document not open."""
+        """Apply the client's edits (in its units) to our copy; `None` for a document not open (or not yet)."""
         state = self.document(uri)
         if state is None:
+            if (held := self._opening.get(uri_key(uri))) is not None:
+                held[1].append((version, list(changes)))
             return None
         for change in changes:
             if isinstance(change, types.TextDocumentContentChangePartial):
@@ -147,10 +183,19 @@ class Session:
         return state
 
     def close(self, uri: str) -> DocumentState | None:
+        self._opening.pop(uri_key(uri), None)
         return self.documents.pop(uri_key(uri), None)
 
     def document(self, uri: str) -> DocumentState | None:
         return self.documents.get(uri_key(uri))
+
+    def is_large(self, state: DocumentState) -> bool:
+        return len(state.lines) >= LARGE_LINES
+
+    def snapshot(self, state: DocumentState) -> Callable[[], DocumentState]:
+        """A copy to analyse in a worker: the live document keeps changing on the loop meanwhile."""
+        uri, text, version = state.uri, state.source.text, state.version
+        return lambda: DocumentState(uri, text, version)
 
     def positions(self, state: DocumentState) -> Positions:
         return Positions(state.lines, self.encoding)
@@ -210,6 +255,26 @@ class Session:
     def workspace_states(self) -> list[DocumentState]:
         """Every diagram of the workspace, open documents in place of their saved copy."""
         return list({**self.index, **self.documents}.values())
+
+    def workspace_search(self, query: str) -> Callable[[threading.Event], list[types.WorkspaceSymbol]]:
+        """Work for a worker thread: the best symbols of every diagram (open ones as they are now)."""
+        sources = [self.snapshot(state) for state in self.documents.values()]
+        # Indexed copies are replaced, never edited: the worker may read them as they are.
+        sources.extend(
+            functools.partial(_same, state) for key, state in self.index.items() if key not in self.documents
+        )
+        encoding = self.encoding
+
+        def search(cancelled: threading.Event) -> list[types.WorkspaceSymbol]:
+            found: list[types.WorkspaceSymbol] = []
+            for source in sources:
+                if cancelled.is_set():
+                    return []
+                state = source()
+                found.extend(symbols.workspace_symbols(state.model, Positions(state.lines, encoding), state.uri, query))
+            return best_symbols(found, query)
+
+        return search
 
     def index_file(self, path: Path) -> DocumentState | None:
         """Read and analyse one workspace file (any thread); unreadable files are logged and skipped."""

@@ -23,7 +23,8 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 
 CONFIG_FILE = ".fz-lsp.toml"
 DEFAULT_DEBOUNCE_MS = 150
-SETTING_NAMES = frozenset({"severity", "exclude", "debounceMs"})
+DEFAULT_MAX_WAIT_MS = 1000  # while typing goes on, diagnostics are published at least this often
+SETTING_NAMES = frozenset({"severity", "exclude", "debounceMs", "maxWaitMs"})
 
 
 class ConfigError(ValueError):
@@ -34,6 +35,7 @@ class ConfigError(ValueError):
 class Settings:
     severities: Mapping[str, Severity] = field(default_factory=dict)
     debounce_ms: int = DEFAULT_DEBOUNCE_MS
+    max_wait_ms: int = DEFAULT_MAX_WAIT_MS
     source: str | None = None  # the file the settings came from, for messages
     exclude: tuple[str, ...] = ()  # globs relative to the config file's folder (folder search only)
 
@@ -45,10 +47,13 @@ class Settings:
         """These settings with an editor's settings object laid over them."""
         severities = dict(self.severities)
         severities.update(parse_severities(options.get("severity", {}), where))
-        debounce = options.get("debounceMs", self.debounce_ms)
-        if isinstance(debounce, bool) or not isinstance(debounce, int) or debounce < 0:
-            raise ConfigError(f"{where}: debounceMs must be a whole number of milliseconds, not {debounce!r}")
-        return replace(self, severities=severities, debounce_ms=debounce)
+        waits = {}
+        for name, current in (("debounceMs", self.debounce_ms), ("maxWaitMs", self.max_wait_ms)):
+            value = options.get(name, current)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ConfigError(f"{where}: {name} must be a whole number of milliseconds, not {value!r}")
+            waits[name] = value
+        return replace(self, severities=severities, debounce_ms=waits["debounceMs"], max_wait_ms=waits["maxWaitMs"])
 
 
 def parse_severities(table: object, where: str) -> dict[str, Severity]:

@@ -1,0 +1,110 @@
+"""JSON-RPC rules pygls leaves to us: every request gets an answer, and the exit status says how it ended.
+
+pygls 2.1 drops a request whose params do not structure (the client waits forever),
+ignores requests after `shutdown` without answering, serves requests before
+`initialize`, lets a second `initialize` switch the position encoding, and ends with
+status 0 whatever happened. Here each of those is answered as the LSP specification
+says: -32602 for unusable params, -32600 for a message that is no JSON-RPC 2.0
+request or comes after `shutdown` (or is a second `initialize`), -32002 before
+`initialize`; and the process ends with 1 unless `exit` follows `shutdown`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Generator
+from dataclasses import dataclass
+from typing import Any
+
+from cattrs import transform_error
+from cattrs.errors import ClassValidationError
+from lsprotocol import types
+from pygls.exceptions import (
+    JsonRpcException,
+    JsonRpcInvalidParams,
+    JsonRpcInvalidRequest,
+    JsonRpcServerNotInitialized,
+)
+from pygls.protocol import LanguageServerProtocol
+from pygls.protocol.json_rpc import RPCRequest
+from pygls.protocol.language_server import lsp_method
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A request that cannot be handled, with the error to answer it with."""
+
+    id: int | str | None
+    error: JsonRpcException
+
+
+class FlowZapProtocol(LanguageServerProtocol):
+    """pygls' protocol without its own copy of open documents, answering every misuse."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.initialize_seen = False
+        self.clean_exit = False  # `exit` after `shutdown`: the only way to end with status 0
+
+    # --- messages that cannot be served ------------------------------------------------------
+
+    def structure_message(self, data: dict[str, Any]) -> Any:
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as error:
+            if "id" in data and "method" in data:  # a request: it must be answered
+                cause = error.__cause__
+                where = "; ".join(transform_error(cause)) if isinstance(cause, ClassValidationError) else str(error)
+                return Refused(data["id"], JsonRpcInvalidParams(f"invalid params for {data['method']}: {where}"))
+            log.warning("ignored a notification with invalid params: %s", data.get("method"))
+            return Refused(None, error)
+
+    def handle_message(self, message: Any) -> None:
+        if isinstance(message, Refused):
+            self._refuse(message.id, message.error)
+            return
+        if isinstance(message, dict):  # no `jsonrpc` member: pygls structures nothing
+            if "id" in message and "method" in message:
+                self._refuse(message["id"], JsonRpcInvalidRequest("not a JSON-RPC 2.0 request: `jsonrpc` is missing"))
+            return
+        method = getattr(message, "method", None)
+        request = isinstance(message, RPCRequest)
+        if method == types.EXIT:
+            self.clean_exit = self._shutdown
+        elif self._shutdown:
+            if request:
+                self._refuse(message.id, JsonRpcInvalidRequest(f"{method}: the server is shutting down"))
+            return
+        elif method == types.INITIALIZE:
+            if self.initialize_seen:
+                self._refuse(message.id, JsonRpcInvalidRequest("initialize: the server is already initialized"))
+                return
+            self.initialize_seen = True
+        elif not self.initialize_seen and method is not None:
+            if request:
+                self._refuse(message.id, JsonRpcServerNotInitialized(f"{method}: initialize first"))
+            return
+        super().handle_message(message)
+
+    def _refuse(self, msg_id: int | str | None, error: JsonRpcException) -> None:
+        if msg_id is not None:
+            self._send_response(msg_id, None, error.to_response_error())
+
+    # --- documents: ours, not pygls' copy ----------------------------------------------------
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
+    def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams) -> Generator[Any, Any, None]:
+        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_OPEN)) is not None:
+            yield handler, (params,), None
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams) -> Generator[Any, Any, None]:
+        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CHANGE)) is not None:
+            yield handler, (params,), None
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
+    def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams) -> Generator[Any, Any, None]:
+        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CLOSE)) is not None:
+            yield handler, (params,), None
