@@ -9,11 +9,11 @@ import re
 
 from lsprotocol import types
 
-from fz_lsp.analysis.model import Lane, Model, Node
+from fz_lsp.analysis.model import Lane, Model, Node, Reference
 from fz_lsp.analysis.vocabulary import DIRECTIONS, NODE_KEYS, SHAPES, node_number
 from fz_lsp.features.hover import WORDS, lane_label
 from fz_lsp.features.positions import Positions
-from fz_lsp.syntax.statements import LaneClose, LaneHeader
+from fz_lsp.syntax.statements import LaneClose, LaneHeader, Name, Ref
 
 TRIGGER_CHARACTERS = [".", "(", ">", ":", " ", "["]
 
@@ -97,14 +97,32 @@ def _node_doc(node: Node) -> str:
 MAX_NODE_ITEMS = 100
 
 
+def _written(model: Model, node: Node, lane: Lane | None, prefixed_others: bool) -> str | None:
+    """How to write `node` from a statement in `lane` so that it resolves to this very declaration.
+
+    Bare when the model's lane-aware rule takes a bare ID there to `node`; else with its lane's
+    prefix (always for another lane's node after `->`); None when neither reaches it.
+    """
+    home = node.lane
+    bare_allowed = home is lane or home is None or not prefixed_others
+    if bare_allowed and model.resolve(Reference(0, Ref(None, Name(node.id, 0, 0)), "target", None, None, lane)) is node:
+        return node.id
+    if home is None or model.lane_table.get(home.id) is not home:
+        return None
+    prefixed = Reference(0, Ref(Name(home.id, 0, 0), Name(node.id, 0, 0)), "target", None, None, lane)
+    return f"{home.id}.{node.id}" if model.resolve(prefixed) is node else None
+
+
 def _add_nodes(builder: _Builder, model: Model, typed: str, lane: Lane | None, prefixed_others: bool) -> None:
-    """Every node, or in a large file the best 100 that match what was typed (ID or label)."""
+    """Every node, written so that it resolves from here, or in a large file the best 100 that match."""
     candidates: list[tuple[bool, str, Node]] = []
+    seen: set[str] = set()
     for node in model.nodes:
-        if model.node_table.get(node.id) is not node:
+        text = _written(model, node, lane, prefixed_others)
+        if text is None or text in seen:
             continue
-        local = node.lane is lane or node.lane is None or not prefixed_others
-        candidates.append((local, node.id if local else f"{node.lane.id}.{node.id}", node))  # type: ignore[union-attr]
+        seen.add(text)
+        candidates.append((text == node.id, text, node))
     if len(candidates) > MAX_NODE_ITEMS:
         wanted = typed.lower()
         matching = candidates
@@ -123,7 +141,7 @@ def _add_nodes(builder: _Builder, model: Model, typed: str, lane: Lane | None, p
             documentation=_node_doc(node),
             filter_text=f"{text} {label}".strip(),
             sort=("0" if local else "1") + f"{node_number(node.id) or 0:08d}{text}",
-            description=None if local else node.lane.id,  # type: ignore[union-attr]
+            description=None if local or node.lane is None else node.lane.id,
         )
 
 

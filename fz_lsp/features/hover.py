@@ -145,16 +145,16 @@ def hover(model: Model, positions: Positions, line: int, column: int) -> types.H
     if target is None:
         return None
     if target.kind == "node":
-        node = model.node_table.get(target.text)
-        if node is not None:
+        node = target.resolved
+        if isinstance(node, Node):
             text = _node_hover(model, node)
         elif target.text in model.lane_table or model.lines[line][target.name.end : target.name.end + 1] == ".":
             text = _missing_node(model, target)
         else:
             text = _dangling(model, target)
     elif target.kind == "lane":
-        lane = model.lane_table.get(target.text)
-        text = _lane_hover(model, lane) if lane is not None else _dangling(model, target)
+        lane = target.resolved
+        text = _lane_hover(model, lane) if isinstance(lane, Lane) else _dangling(model, target)
     elif target.kind == "edge_label":
         if target.edge is None:
             return None
