@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from fz_lsp.render.geometry import Box, EdgePath, LaneBand, Layout, LoopFrame, NodeBox
-from fz_lsp.render.layout import layout
+from fz_lsp.render.placement import layout
 from fz_lsp.render.svg import THEMES, to_svg
 
 

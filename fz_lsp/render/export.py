@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from fz_lsp.analysis.model import Model, Node
-from fz_lsp.render.layout import DIRECTIONS
+from fz_lsp.render.placement import DIRECTIONS
 
 _UNSAFE_ID = re.compile(r"[^A-Za-z0-9_]")
 _COMPASS = {"left": "w", "right": "e", "top": "n", "bottom": "s"}

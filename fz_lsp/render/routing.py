@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from fz_lsp.render.text import text_width
 
 if TYPE_CHECKING:
-    from fz_lsp.render.layout import Item, Link
+    from fz_lsp.render.placement import Item, Link
 
 # Symbolic coordinates: ("n", node, part) for a node's edge or centre, ("v", segment) for the
 # track of a vertical channel segment, ("h", segment) for the track of a horizontal one.
@@ -51,7 +51,7 @@ class Grid:
         columns: int,
         lane_min: list[float],
     ) -> None:
-        from fz_lsp.render.layout import LANE_GUTTER
+        from fz_lsp.render.placement import LANE_GUTTER
 
         self.items = items
         self.links = links
@@ -210,18 +210,21 @@ class Grid:
             v1 = self._vseg(chan1, start[1], h)
             v2 = self._vseg(chan2, h, end[1])
             self._reserve_h(slot, index)
+            self._reserve_v(chan1, index)
             return [start, (v1, start[1]), (v1, h), (v2, h), (v2, end[1]), end]
         if kind1 == "v" and kind2 == "h":
             x2 = pos2
             h = self._hseg_to(chan2, x2, chan1)
             v = self._vseg(chan1, start[1], h)
             self._reserve_h(chan2, index)
+            self._reserve_v(chan1, index)
             return [start, (v, start[1]), (v, h), (end[0], h), end]
         if kind1 == "h" and kind2 == "v":
             x1 = pos1
             h = self._hseg_to(chan1, x1, chan2)
             v = self._vseg(chan2, h, end[1])
             self._reserve_h(chan1, index)
+            self._reserve_v(chan2, index)
             return [start, (start[0], h), (v, h), (v, end[1]), end]
         # Both handles open into horizontal channels.
         if chan1 == chan2:
@@ -244,6 +247,7 @@ class Grid:
         h2 = self._hseg_to(chan2, pos2, g)
         v = self._vseg(g, h1, h2)
         self._reserve_v(g, index)
+        self._reserve_h(chan1, index)
         return [start, (start[0], h1), (v, h1), (v, h2), (end[0], h2), end]
 
     def _hseg_to(self, slot: int, x: float, channel: int) -> Ref:
@@ -314,6 +318,7 @@ class Grid:
                 self.col_x.append(x)
                 x += column_width[channel]
         self.width = max(x, 320.0)
+        self._resolve()
 
     def band(self, lane: int) -> tuple[float, float]:
         return self.bands[lane]
@@ -325,24 +330,32 @@ class Grid:
         slot = self.base[lane] + 2 * row + 1
         return self.slot_y[slot] + self.slot_h[slot] / 2
 
-    def _x(self, ref: Ref) -> float:
-        kind, index, part = ref
-        if kind == "v":
-            channel = self.v_segments[index][0]
-            tracks = self.v_count[channel]
-            return self.v_x[channel] + self.v_w[channel] * (self.v_track[index] + 1) / (tracks + 1)
-        item = self.items[index]
-        center = self.column_center(item.column)
-        width = item.box.width
-        if part == "l":
-            return center - width / 2
-        if part == "r":
-            return center + width / 2
-        if part == "q":
-            return center + width / 4
-        return center
+    def _resolve(self) -> None:
+        """Every symbolic coordinate as a number, computed once per node and per segment."""
+        xs: dict[tuple[str, int, str], float] = {}
+        ys: dict[tuple[str, int, str], float] = {}
+        for index, item in enumerate(self.items):
+            cx = self.column_center(item.column)
+            cy = self.row_center(item.lane, item.row)
+            w, h = item.box.width, item.box.height
+            xs[("n", index, "l")] = cx - w / 2
+            xs[("n", index, "r")] = cx + w / 2
+            xs[("n", index, "c")] = cx
+            xs[("n", index, "q")] = cx + w / 4
+            ys[("n", index, "t")] = cy - h / 2
+            ys[("n", index, "b")] = cy + h / 2
+            ys[("n", index, "m")] = cy
+            ys[("n", index, "q")] = cy + h / 4
+        v_x, v_w, v_count, v_track = self.v_x, self.v_w, self.v_count, self.v_track
+        for index, (channel, _, _) in enumerate(self.v_segments):
+            xs[("v", index, "")] = v_x[channel] + v_w[channel] * (v_track[index] + 1) / (v_count[channel] + 1)
+        slot_y, slot_h, h_count, h_track = self.slot_y, self.slot_h, self.h_count, self.h_track
+        for index, (slot, _, _) in enumerate(self.h_segments):
+            ys[("h", index, "")] = slot_y[slot] + slot_h[slot] * (h_track[index] + 1) / (h_count[slot] + 1)
+        self.xs, self.ys = xs, ys
 
     def _y(self, ref: Ref) -> float:
+        """A y coordinate before every x is known (vertical segments are sized from these)."""
         kind, index, part = ref
         if kind == "h":
             slot = self.h_segments[index][0]
@@ -360,8 +373,8 @@ class Grid:
         return center
 
     def points(self, index: int) -> list[tuple[float, float]]:
-        raw = [(self._x(x), self._y(y)) for x, y in self.routes[index]]
-        return _simplify(raw)
+        xs, ys = self.xs, self.ys
+        return _simplify([(xs[x], ys[y]) for x, y in self.routes[index]])
 
 
 def _port(index: int, side: str, along: str) -> tuple[Ref, Ref]:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 
 from fz_lsp.render.geometry import Box, Layout, NodeBox, SourceRange
-from fz_lsp.render.layout import LANE_GUTTER, LINE, SMALL, SMALL_LINE
+from fz_lsp.render.placement import LANE_GUTTER, LINE, SMALL, SMALL_LINE
+from fz_lsp.syntax.document import paused_gc
 
 THEMES = ("light", "dark", "print")
 FONT_FAMILY = "'DejaVu Sans', Verdana, 'Segoe UI', Arial, sans-serif"
@@ -122,9 +123,18 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
-def _n(value: float) -> str:
-    text = f"{value:.1f}"
-    return text[:-2] if text.endswith(".0") else text
+class _Numbers(dict[float, str]):
+    """Coordinates written with one decimal at most; diagrams repeat few distinct values, so memoise."""
+
+    def __missing__(self, value: float) -> str:
+        rounded = round(value, 1)
+        text = str(int(rounded)) if rounded == int(rounded) else str(rounded)
+        self[value] = text
+        return text
+
+
+_NUMBERS = _Numbers()
+_n = _NUMBERS.__getitem__
 
 
 def _range(span: SourceRange) -> str:
@@ -218,6 +228,14 @@ def to_svg(layout: Layout, theme: str = "light", resolved_colours: bool = False)
     """
     if theme not in THEMES:
         raise ValueError(f"unknown theme {theme!r}: use one of {', '.join(THEMES)}")
+    with paused_gc():
+        try:
+            return _svg(layout, theme, resolved_colours)
+        finally:
+            _NUMBERS.clear()
+
+
+def _svg(layout: Layout, theme: str, resolved_colours: bool) -> str:
     width, height = layout.width, layout.height
     out: list[str] = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="fz-diagram fz-theme-{theme}" '

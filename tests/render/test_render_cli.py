@@ -63,7 +63,7 @@ def test_errors_are_listed_and_the_rest_is_drawn(tmp_path: Path) -> None:
     result = run("render", str(path), "--format", "json")
     assert result.returncode == 1
     assert result.stderr.decode("utf-8").splitlines() == [
-        f"{path}:3:21: error FZ002 unterminated string: a closing `\"` is missing"
+        f'{path}:3:21: error FZ002 unterminated string: a closing `"` is missing'
     ]
     data = json.loads(result.stdout)
     assert [n["id"] for n in data["nodes"]] == ["n1", "n3"]
@@ -118,7 +118,10 @@ def test_export_mermaid() -> None:
 
 def test_export_dot_escapes(tmp_path: Path) -> None:
     path = tmp_path / "q.fz"
-    path.write_text('A { # Lane "A"\nn1: rectangle label:"say \\"hi\\" \\\\ 好"\nn2: diamond label:"ok?"\nn1.handle(bottom) -> n2.handle(top) [label="<b>&"]\n}\n', encoding="utf-8")
+    path.write_text(
+        'A { # Lane "A"\nn1: rectangle label:"say \\"hi\\" \\\\ 好"\nn2: diamond label:"ok?"\nn1.handle(bottom) -> n2.handle(top) [label="<b>&"]\n}\n',
+        encoding="utf-8",
+    )
     result = run("export", "--to", "dot", str(path))
     assert result.returncode == 0, result.stderr
     text = result.stdout.decode("utf-8")

@@ -11,7 +11,7 @@ from fz_lsp.analysis import analyze_text
 from fz_lsp.render import THEMES, layout, layout_json, to_svg
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
-NASTY = 'Pay <script>alert(1)</script> & "quote" \'single\' 支付 🎉'
+NASTY = "Pay <script>alert(1)</script> & \"quote\" 'single' 支付 🎉"
 QUOTED = NASTY.replace('"', '\\"')
 DOC = f"""Shop {{ # Shop & <Co> 商店
 n1: circle label:"Start"
@@ -42,7 +42,12 @@ def _lines(element: ET.Element) -> str:
 def test_labels_are_text_not_markup() -> None:
     root = _svg()
     assert root.find(".//svg:script", NS) is None
-    assert not [e for e in root.iter() if e.tag.split("}")[1] not in {"svg", "style", "rect", "g", "text", "tspan", "circle", "polygon", "path", "line"}]
+    assert not [
+        e
+        for e in root.iter()
+        if e.tag.split("}")[1]
+        not in {"svg", "style", "rect", "g", "text", "tspan", "circle", "polygon", "path", "line"}
+    ]
     node = root.find(".//svg:g[@data-node='n2']", NS)
     assert node is not None
     assert _lines(node).replace(" ", "") == NASTY.replace(" ", "")
@@ -71,7 +76,11 @@ def test_no_external_reference() -> None:
 def test_data_attributes_and_ranges() -> None:
     root = _svg()
     nodes = {g.get("data-node"): g.get("data-range") for g in root.iterfind(".//svg:g[@data-node]", NS)}
-    assert nodes == {"n1": "1:0-1:24", "n2": f"2:0-2:{len(DOC.splitlines()[2])}", "n3": f"7:0-7:{len(DOC.splitlines()[7])}"}
+    assert nodes == {
+        "n1": "1:0-1:24",
+        "n2": f"2:0-2:{len(DOC.splitlines()[2])}",
+        "n3": f"7:0-7:{len(DOC.splitlines()[7])}",
+    }
     edges = [
         (g.get("data-edge"), g.get("data-from-handle"), g.get("data-to-handle"), g.get("data-range"))
         for g in root.iterfind(".//svg:g[@class='fz-edge']", NS)
@@ -81,7 +90,9 @@ def test_data_attributes_and_ranges() -> None:
         ("n2->n3", "bottom", "top", "4:0-4:40"),
     ]
     lanes = {g.get("data-lane"): g.get("data-range") for g in root.iterfind(".//svg:g[@class='fz-lane']", NS)}
-    lanes.update({g.get("data-lane"): g.get("data-range") for g in root.iterfind(".//svg:g[@class='fz-lane fz-lane-alt']", NS)})
+    lanes.update(
+        {g.get("data-lane"): g.get("data-range") for g in root.iterfind(".//svg:g[@class='fz-lane fz-lane-alt']", NS)}
+    )
     assert lanes == {"Shop": "0:0-0:23", "Bank": "6:0-6:11"}
 
 
@@ -90,7 +101,9 @@ def test_json_is_the_documented_shape() -> None:
     assert set(data) == {"width", "height", "lanes", "nodes", "edges", "loops"}
     assert [set(lane) for lane in data["lanes"]] == [{"id", "label", "x", "y", "width", "height", "range"}] * 2
     assert data["lanes"][0]["label"] == "Shop & <Co> 商店"
-    assert [set(n) for n in data["nodes"]] == [{"id", "lane", "shape", "label", "x", "y", "width", "height", "range"}] * 3
+    assert [set(n) for n in data["nodes"]] == [
+        {"id", "lane", "shape", "label", "x", "y", "width", "height", "range"}
+    ] * 3
     assert [n["shape"] for n in data["nodes"]] == ["circle", "rectangle", "taskbox"]
     edge = data["edges"][0]
     assert set(edge) == {"from", "to", "fromHandle", "toHandle", "label", "points", "labelBox", "range"}
@@ -127,7 +140,7 @@ def test_unknown_theme_is_refused() -> None:
 
 
 def test_broken_lines_are_left_out() -> None:
-    text = "A { # A\nn1: circle label:\"Start\"\nn2: rectangle label:\"oops\nn3: rectangle label:\"End\"\nn1.handle(right) -> n3.handle(left)\nn1.handle(right) -> n2.handle(left)\nn3.handle(right) ->\n}\n"
+    text = 'A { # A\nn1: circle label:"Start"\nn2: rectangle label:"oops\nn3: rectangle label:"End"\nn1.handle(right) -> n3.handle(left)\nn1.handle(right) -> n2.handle(left)\nn3.handle(right) ->\n}\n'
     lay = layout(analyze_text(text))
     assert [n.id for n in lay.nodes] == ["n1", "n3"]
     assert [(e.source, e.target) for e in lay.edges] == [("n1", "n3")]

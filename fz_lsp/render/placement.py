@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from fz_lsp.analysis.model import Lane, Model, Node
 from fz_lsp.render.geometry import Box, EdgePath, LaneBand, Layout, LoopFrame, NodeBox, SourceRange
 from fz_lsp.render.text import text_width, wrap
+from fz_lsp.syntax.document import paused_gc
 
 DIRECTIONS = ("left", "right", "top", "bottom")
 
@@ -163,34 +164,45 @@ class _Builder:
                 continue
             sh = _direction(edge.source.handle.direction.text if edge.source.handle else None, "right")
             th = _direction(edge.target.handle.direction.text if edge.target.handle else None, "left")
-            a, b, delta = self._orient(s, t, sh, th)
-            link = Link(s, t, sh, th, a, b, delta)
+            link = Link(s, t, sh, th, s, t, 1)
             self.items[s].out.append(len(self.links))
             self.items[t].into.append(len(self.links))
             self.links.append(link)
             label = edge.label.value.value if edge.label is not None else None
             self.link_labels.append(label if label else None)
             self.link_ranges.append(_statement_range(site.line, edge.start, edge.end))
+        self._orient()
 
-    def _orient(self, s: int, t: int, sh: str, th: str) -> tuple[int, int, int]:
-        """Which way an edge runs through the columns, and how many columns it must span at least.
+    def _orient(self) -> None:
+        """Which way each edge runs through the columns, and how many columns it spans at least.
 
         The handles say where the target sits: `right -> left` flows rightwards, `left -> right`
-        leftwards (so the target is placed before the source); a `bottom -> top` step into a lane
-        below (or the same lane) and a `top -> bottom` step into a lane above may stay in the
-        source's column.
+        leftwards (the target is placed before the source). A `bottom -> top` step into the
+        same lane or a lane below may stay in the source's column (directly below it) when it
+        is the source's only `bottom` exit and the target's only `top` entry; every other edge
+        moves at least one column on, so that replies and fan-outs read left to right.
         """
-        lean = (sh == "right") - (sh == "left") + (th == "left") - (th == "right")
-        if lean < 0:
-            return t, s, 1
-        if lean > 0:
-            return s, t, 1
-        ls, lt = self.items[s].lane, self.items[t].lane
-        if sh == "bottom" and th == "top" and lt >= ls:
-            return s, t, 0
-        if sh == "top" and th == "bottom" and lt < ls:
-            return s, t, 0
-        return s, t, 1
+        bottom_out = [0] * len(self.items)
+        top_in = [0] * len(self.items)
+        for link in self.links:
+            if link.source != link.target:
+                if link.from_handle == "bottom":
+                    bottom_out[link.source] += 1
+                if link.to_handle == "top":
+                    top_in[link.target] += 1
+        for link in self.links:
+            s, t, sh, th = link.source, link.target, link.from_handle, link.to_handle
+            lean = (sh == "right") - (sh == "left") + (th == "left") - (th == "right")
+            if lean < 0:
+                link.a, link.b = t, s
+            if (
+                sh == "bottom"
+                and th == "top"
+                and self.items[t].lane >= self.items[s].lane
+                and bottom_out[s] == 1
+                and top_in[t] == 1
+            ):
+                link.delta = 0
 
 
 _SHAPES = ("circle", "rectangle", "diamond", "taskbox")
@@ -285,6 +297,7 @@ def _assign_rows(items: list[Item], links: list[Link], lane_count: int, columns:
             neighbours[link.target].append(link.source)
     crowded = [key for key, members in cells.items() if len(members) > 1]
     for key in crowded:
+        cells[key].sort(key=lambda i: (items[i].depth, i))
         for rank, i in enumerate(cells[key]):
             items[i].row = rank
     if crowded:
@@ -300,7 +313,7 @@ def _assign_rows(items: list[Item], links: list[Link], lane_count: int, columns:
                         item.order = sum(items[j].lane * 64 + items[j].row for j in near) / len(near)
                     else:
                         items[i].order = items[i].lane * 64 + items[i].row
-                members.sort(key=lambda i: (items[i].depth, items[i].order, items[i].topo))
+                members.sort(key=lambda i: (items[i].depth, items[i].order, i))
                 for rank, i in enumerate(members):
                     items[i].row = rank
     rows = [1] * lane_count
@@ -312,6 +325,11 @@ def _assign_rows(items: list[Item], links: list[Link], lane_count: int, columns:
 
 def layout(model: Model) -> Layout:
     """Lay out everything drawable in `model` (statements on broken lines are left out)."""
+    with paused_gc():  # many small acyclic objects: the cycle collector would rescan the model's heap
+        return _layout(model)
+
+
+def _layout(model: Model) -> Layout:
     from fz_lsp.render.labels import place_labels
     from fz_lsp.render.routing import Grid, route_all
 
