@@ -129,7 +129,7 @@ BROKEN = [
     (22, 1, "info", "FZ503"),
     (23, 1, "warning", "FZ502"),
     (24, 45, "error", "FZ002"),
-    (25, 33, "error", "FZ001"),
+    (25, 32, "error", "FZ001"),  # on the `(` before the missing direction
     (26, 1, "warning", "FZ401"),
     (27, 20, "warning", "FZ402"),
     (28, 1, "warning", "FZ302"),
@@ -330,7 +330,8 @@ def test_github_annotations(tmp_path: Path) -> None:
     write(tmp_path / "a,b: c.fz", UNICODE)
     write(
         tmp_path / "p.fz",
-        'A { # A\nn1: circle label:"100% done"\nn1.handle(right) -> n11.handle(left)\n}\n',
+        'A { # A\nn1: circle label:"100% done"\nn2: circle label:"b"\n'
+        "n2.handle(right) -> n11.handle(left)\nn1.handle(right) -> n2.handle(left)\n}\n",
     )
     done = run("check", "--format", "github", "a,b: c.fz", "p.fz", cwd=tmp_path)
     assert done.returncode == 1
@@ -341,7 +342,7 @@ def test_github_annotations(tmp_path: Path) -> None:
         "`priority`. Nodes take label, owner, description and system",
         "::error file=a%2Cb%3A c.fz,line=5,endLine=5,col=22,endColumn=24,title=FZ104::FZ104 `n3` is in lane "
         "`Billing`: a cross-lane target needs its prefix, `Billing.n3`",
-        "::error file=p.fz,line=3,endLine=3,col=21,endColumn=24,title=FZ101::FZ101 `n11` is not declared; did you "
+        "::error file=p.fz,line=4,endLine=4,col=21,endColumn=24,title=FZ101::FZ101 `n11` is not declared; did you "
         'mean `n1` "100%25 done"?',
         "Checked 2 files: 2 errors, 2 warnings, 0 other",
     ]

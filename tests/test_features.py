@@ -28,9 +28,7 @@ def test_a_next_line_lane_label_is_checked_and_hovered_like_a_label() -> None:
     positions = Positions(model.lines, UTF16)
     result = hover(model, positions, 1, 2)
     assert result is not None and isinstance(result.contents, types.MarkupContent)
-    assert result.contents.value == (
-        "**Lane `Kitchen`**: 厨房 😀\n\n2 nodes; 0 edges out of the lane, 0 edges into it"
-    )
+    assert result.contents.value == ("**Lane `Kitchen`**: 厨房 😀\n\n2 nodes; 0 edges out of the lane, 0 edges into it")
     assert result.range == types.Range(types.Position(1, 0), types.Position(1, 7))  # the emoji is 2 UTF-16 units
     [location] = definition(model, positions, "file:///k.fz", 1, 2)
     assert location.range == types.Range(types.Position(0, 0), types.Position(0, 7))
@@ -45,7 +43,7 @@ def test_a_large_file_offers_the_best_100_matches_and_says_the_list_is_incomplet
             number += 1
             body.append(f'n{number}: rectangle label:"步骤 {number}"')
         lanes.append(f"L{lane} {{ # Lane {lane}\n" + "\n".join(body) + "\n}")
-    text = "\n".join(lanes) + "\nL9 {\nn301: circle label:\"end\"\nn301.handle(right) -> L1.n1\n}\n"
+    text = "\n".join(lanes) + '\nL9 {\nn301: circle label:"end"\nn301.handle(right) -> L1.n1\n}\n'
     model = analyze_text(text)
     line = len(model.lines) - 3
     positions = Positions(model.lines, UTF32)

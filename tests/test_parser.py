@@ -247,7 +247,7 @@ def test_half_typed_handle_keeps_the_edge_to_its_target() -> None:
     statement = parse_line("n1.handle(right) -> n2.handle(")
     assert isinstance(statement, Edge)
     assert statement.problem == SyntaxProblem(
-        "FZ001", "line ends early: expected a direction: left, right, top or bottom", 30, 30
+        "FZ001", "line ends early: expected a direction: left, right, top or bottom", 29, 30
     )
     assert (statement.source.ref.node, statement.target.ref.node, statement.target.handle) == (
         N("n1", 0),
@@ -302,7 +302,7 @@ def test_header_that_cannot_be_read_still_opens_a_lane() -> None:
                 1,
             ),
         ),
-        ("n1", SyntaxProblem("FZ001", "line ends early: expected `(`, `->`, `.`, `:`, `[text]` or `{`", 2, 2)),
+        ("n1", SyntaxProblem("FZ001", "line ends early: expected `(`, `->`, `.`, `:`, `[text]` or `{`", 0, 2)),
         (
             "-> n2.handle(left)",
             SyntaxProblem(
@@ -331,21 +331,22 @@ def test_unparsed(line: str, problem: SyntaxProblem) -> None:
 @pytest.mark.parametrize(
     ("line", "message", "start", "end"),
     [
-        ("n1:", "line ends early: expected a shape: circle, rectangle, diamond or taskbox", 3, 3),
+        # Something missing is shown on the last token before the spot, never as an empty range.
+        ("n1:", "line ends early: expected a shape: circle, rectangle, diamond or taskbox", 2, 3),
         (
             "n1: circle label",
             'line ends early: expected `:` and a quoted value after the attribute name (`label:"..."`)',
-            16,
+            11,
             16,
         ),
         (
             "n1.handle(right) -> n2.handle(left) [",
             'line ends early: expected `label="..."` inside the edge\'s brackets',
-            37,
+            36,
             37,
         ),
         ("n1(right) -> n2.handle(left)", "expected `n1.handle(...)`: `n1(` is not a handle", 0, 2),
-        ("n1.handle -> n2.handle(left)", "expected `(` and a direction after `handle`", 9, 9),
+        ("n1.handle -> n2.handle(left)", "expected `(` and a direction after `handle`", 3, 9),
         (
             'n1.handle(right) -> n2.handle(left) [label="x"] [label="y"]',
             'unexpected `[label="y"]`: expected the end of the line',
@@ -353,7 +354,7 @@ def test_unparsed(line: str, problem: SyntaxProblem) -> None:
             59,
         ),
         ("n1.handle(left right) -> n2.handle(left)", "unexpected `right`: expected `)`", 15, 20),
-        ("loop", "line ends early: expected `(`, `->`, `.`, `:`, `[text]` or `{`", 4, 4),
+        ("loop", "line ends early: expected `(`, `->`, `.`, `:`, `[text]` or `{`", 0, 4),
         ("Orders.loop [x] n1 n2", "unexpected `[`: expected `->`", 12, 13),
         ("node [x] n1 n2", "unexpected `[` after `node`: only `loop` takes `[...]`", 5, 6),
     ],

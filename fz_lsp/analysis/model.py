@@ -792,8 +792,9 @@ class Model:
         home = reference.context
         if ref.lane is not None:
             home = self.lane_table.get(ref.lane.text, home)
-        # The same lane first, then the order of likeness.
-        candidates = [node for guess in ids for node in self._decls[guess]]
+        other = self._other_end(reference)
+        # The same lane first, then the order of likeness; never the edge's other end (a self-loop).
+        candidates = [node for guess in ids if guess != other for node in self._decls[guess]]
         candidates.sort(key=lambda node: node.lane is not home)
         candidates = candidates[:3]
         hint = ""
@@ -807,15 +808,30 @@ class Model:
             ]
             hint = "; did you mean " + " or ".join(described) + "?"
             best = candidates[0]
-            written_prefix = written[0].rpartition(".")[0] or None
-            if written_prefix != (ref.lane.text if ref.lane is not None else None):
-                fix = replace(ref.start, ref.end, written[0], f"Change to `{written[0]}`")  # the prefix changes too
-            else:
-                fix = replace(ref.node.start, ref.node.end, best.id, f"Change to `{best.id}`")
             related = (_related_decl(best, f"`{best.id}` is declared here"),)
+            # An edge starts in its own lane: a source from another lane is named, not offered as a fix.
+            fixable = [
+                (node, text)
+                for node, text in zip(candidates, written, strict=True)
+                if reference.role != "source" or reference.context is None or node.lane is reference.context
+            ]
+            if fixable:
+                best, text = fixable[0]
+                if text.rpartition(".")[0] != (ref.lane.text if ref.lane is not None else ""):
+                    fix = replace(ref.start, ref.end, text, f"Change to `{text}`")  # the prefix changes too
+                else:
+                    fix = replace(ref.node.start, ref.node.end, best.id, f"Change to `{best.id}`")
         return Diagnostic(
             "FZ101", index, ref.node.start, ref.node.end, f"`{node_id}` is not declared{hint}", related, fix
         )
+
+    def _other_end(self, reference: Reference) -> str | None:
+        """The ID at the edge's other end, for an edge end (None for a loop member)."""
+        if reference.role == "member":
+            return None
+        site = self._edges_at[reference.line]
+        other = site.target if reference is site.source else site.source
+        return other.ref.node.text
 
     def _written(self, reference: Reference, node: Node) -> str:
         """How to write a reference to `node` from where `reference` stands so that it resolves to it."""

@@ -19,6 +19,7 @@ from fz_lsp.analysis.vocabulary import (
     forbidden_character,
     node_number,
 )
+from fz_lsp.syntax.memo import TextMemo
 from fz_lsp.syntax.parser import parse_line
 from fz_lsp.syntax.statements import (
     Attribute,
@@ -34,26 +35,22 @@ from fz_lsp.syntax.statements import (
 )
 
 
-class FindingsMemo:
+class FindingsMemo(TextMemo[tuple[Finding, ...]]):
     """Findings by line text: a line's findings depend on nothing but its text."""
 
-    LIMIT = 1 << 19
-
     def __init__(self) -> None:
-        self.known: dict[str, tuple[Finding, ...]] = {}
+        # Most lines have no findings (an empty tuple, shared): the text is most of the cost.
+        super().__init__(
+            lambda line: tuple(statement_findings(parse_line(line))), budget=16 << 20, entry_cost=120, per_char=3
+        )
 
     def __call__(self, line: str, statement: Statement | None = None) -> tuple[Finding, ...]:
         """Every diagnostic this line earns on its own; pass its statement if already parsed."""
         found = self.known.get(line)
         if found is None:
             found = tuple(statement_findings(statement if statement is not None else parse_line(line)))
-            if len(self.known) >= self.LIMIT:
-                self.known.clear()
-            self.known[line] = found
+            self.remember(line, found)
         return found
-
-    def cache_clear(self) -> None:
-        self.known.clear()
 
 
 findings_for_line = FindingsMemo()
@@ -62,7 +59,11 @@ findings_for_line = FindingsMemo()
 def statement_findings(statement: Statement) -> list[Finding]:
     problem = statement.problem
     if problem is not None:
-        return [Finding(problem.code, problem.start, problem.end, problem.message)]
+        fix = None
+        if problem.escape:
+            replacements = tuple(Replacement(0, at, at, "\\") for at in problem.escape)
+            fix = Fix('Write the quotes inside as `\\"`', replacements)
+        return [Finding(problem.code, problem.start, problem.end, problem.message, fix)]
     if isinstance(statement, NodeDecl):
         return _node(statement)
     if isinstance(statement, Edge):

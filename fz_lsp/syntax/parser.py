@@ -17,6 +17,7 @@ from typing import Any
 from lark import Lark, Token, Transformer, Tree
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedToken
 
+from fz_lsp.syntax.memo import TextMemo
 from fz_lsp.syntax.statements import (
     Attribute,
     Blank,
@@ -339,31 +340,9 @@ def _parse_whole(line: str) -> Statement:
     return statement
 
 
-class LineMemo:
-    """Statements by line text, shared by every document; bounded so it cannot grow forever."""
-
-    LIMIT = 1 << 19
-
-    def __init__(self) -> None:
-        self.known: dict[str, Statement] = {}
-
-    def __call__(self, line: str) -> Statement:
-        found = self.known.get(line)
-        if found is None:
-            found = _parse_line(line)
-            self.remember(line, found)
-        return found
-
-    def remember(self, line: str, statement: Statement) -> None:
-        if len(self.known) >= self.LIMIT:
-            self.known.clear()
-        self.known[line] = statement
-
-    def cache_clear(self) -> None:
-        self.known.clear()
-
-
-parse_line = LineMemo()
+# A statement costs about 200 bytes plus 25 per character of its line (1.2 KB for a typical
+# edge): 48 MB hold some 40,000 distinct edge lines.
+parse_line: TextMemo[Statement] = TextMemo(lambda line: _parse_line(line), budget=48 << 20, entry_cost=200, per_char=25)
 """Parse one line (without its line ending), memoised by text. Never raises."""
 
 
@@ -372,7 +351,72 @@ def parse_lines(lines: list[str]) -> list[Statement]:
     return [parse_line(line) for line in lines]
 
 
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"?|->|[\w-]+|\S')
+
+
+def _visible(line: str, problem: SyntaxProblem) -> SyntaxProblem:
+    """A problem's span made at least one character wide: the token before the spot.
+
+    "Something is missing here" sits between two characters; an empty range there is
+    drawn by some editors from that spot to somewhere far below, or not at all.
+    """
+    if problem.start < problem.end:
+        return problem
+    spot = problem.start
+    before = None
+    for token in _TOKEN.finditer(line):
+        if token.end() <= spot:
+            before = token
+        elif before is None:
+            before = token  # nothing before the spot: the first token after it
+            break
+        else:
+            break
+    if before is None:
+        return problem
+    return dataclasses.replace(problem, start=before.start(), end=before.end())
+
+
 def _parse_line(line: str) -> Statement:
+    statement = _parse_line_raw(line)
+    problem = statement.problem
+    if problem is None or problem.start < problem.end:
+        return statement
+    visible = _visible(line, problem)
+    return Unparsed(visible) if isinstance(statement, Unparsed) else dataclasses.replace(statement, problem=visible)
+
+
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_QUOTE = re.compile(r'(?<!\\)(?:\\\\)*"')
+# What follows the real end of a quoted value: the line's end, `]`, or the next `key:`/`key=`.
+_VALUE_END = re.compile(r"[ \t]*(?:\]|\Z)|[ \t]+[\w-]+[ \t]*[:=]")
+
+
+def _stray_quote(line: str) -> tuple[SyntaxProblem, str] | None:
+    """`label:"Say "hi" now"`: a quote meant inside a value ends it early.
+
+    Returns the problem (on the first stray quote, with every quote to escape) and the
+    line with those quotes read as `'`, which keeps every column where it is.
+    """
+    for string in _STRING.finditer(line):
+        glued = string.end()
+        if glued >= len(line) or line[glued] in " \t]":
+            continue
+        ends = [q.end() - 1 for q in _QUOTE.finditer(line, glued - 1) if _VALUE_END.match(line, q.end())]
+        if not ends:
+            return None
+        inner = tuple(q.end() - 1 for q in _QUOTE.finditer(line, string.start() + 1, ends[0]))
+        key = re.search(r"([\w-]+)[ \t]*[:=][ \t]*\Z", line[: string.start()])
+        what = f"the {key.group(1)}" if key else "the quoted text"
+        message = f'{what} ends early at this `"`: write a quote inside it as `\\"`'
+        patched = list(line)
+        for at in inner:
+            patched[at] = "'"
+        return SyntaxProblem("FZ001", message, inner[0], inner[0] + 1, inner), "".join(patched)
+    return None
+
+
+def _parse_line_raw(line: str) -> Statement:
     if not line.strip(" \t\f\v\ufeff"):
         return Blank()
     try:
@@ -383,6 +427,13 @@ def _parse_line(line: str) -> Statement:
         problem = _problem(line, error)
     except RecursionError:  # pragma: no cover - lark is iterative; kept as a last guard
         problem = SyntaxProblem("FZ001", "cannot read this line", 0, len(line))
+    stray = _stray_quote(line)
+    if stray is not None:
+        problem, patched = stray
+        try:
+            return _with_problem(_parse_whole(patched), problem)
+        except (LarkError, _Rejected):
+            pass
     missing_colon = _MISSING_COLON.match(line)
     if missing_colon is not None and problem.start == missing_colon.start("shape"):
         # `n1 circle ...`: read it as the node it is meant to be, with the space as its `:`.

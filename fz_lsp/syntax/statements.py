@@ -36,6 +36,7 @@ class SyntaxProblem:
     message: str
     start: int
     end: int
+    escape: tuple[int, ...] = ()  # quotes inside a quoted value that need a backslash before them
 
 
 @dataclass(frozen=True, slots=True)

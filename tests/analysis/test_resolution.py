@@ -157,9 +157,47 @@ def test_the_same_lane_closest_match_comes_first() -> None:
         ]
     )
     [d] = analyze_text(text).diagnostics
-    # n3 is the nearest number, but it lives in another lane: the lane's own nodes come first.
-    assert d.message == '`n4` is not declared; did you mean `n2` "二" or `n1` "一" or `B.n3` "三"?'
-    assert d.fix == Fix("Change to `n2`", (Replacement(0, 20, 22, "n2"),))
+    # n3 is the nearest number, but it lives in another lane: the lane's own nodes come first;
+    # n2, the edge's other end, would make a self-loop and is not offered.
+    assert d.message == '`n4` is not declared; did you mean `n1` "一" or `B.n3` "三"?'
+    assert d.fix == Fix("Change to `n1`", (Replacement(0, 20, 22, "n1"),))
+
+
+def test_a_source_is_only_fixed_to_a_node_of_its_own_lane() -> None:
+    text = "\n".join(
+        [
+            "A { # 甲",
+            'n1: circle label:"一"',
+            "n1.handle(right) -> B.n2.handle(left)",
+            "n3.handle(right) -> B.n2.handle(left)",
+            "}",
+            "B { # 乙",
+            'n2: circle label:"二"',
+            "}",
+        ]
+    )
+    [d] = analyze_text(text).diagnostics
+    assert d.message == '`n3` is not declared; did you mean `n1` "一"?'
+    assert d.fix == Fix("Change to `n1`", (Replacement(0, 0, 2, "n1"),))
+    # When only other lanes have a match, it is named but not offered: the edge would start elsewhere.
+    text = "\n".join(
+        [
+            "A { # 甲",
+            'n1: circle label:"一"',
+            "n1.handle(right) -> B.n2.handle(left)",
+            "n4.handle(right) -> n1.handle(left)",
+            "}",
+            "B { # 乙",
+            'n2: circle label:"二"',
+            'n3: circle label:"三"',
+            "n2.handle(right) -> n3.handle(left)",
+            "}",
+        ]
+    )
+    [d] = analyze_text(text).diagnostics
+    assert (d.code, d.line, d.start, d.end) == ("FZ101", 3, 0, 2)
+    assert d.message == '`n4` is not declared; did you mean `B.n3` "三" or `B.n2` "二"?'
+    assert d.fix is None
 
 
 def test_a_wrong_prefix_is_one_diagnostic_not_three() -> None:
