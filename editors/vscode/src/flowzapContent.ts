@@ -8,16 +8,25 @@
 /** How many lines from the top are looked at. */
 export const LINES_TO_READ = 30;
 
-/** A lane header: `Id {`, optionally followed by a `# display label`. */
-const LANE_HEADER = /^\s*[A-Za-z_][A-Za-z0-9_]*\s*\{\s*(#.*)?$/;
+/** A lane header: an ID (no spaces, braces, quotes, `#` or `/`), `{`, optionally `# display label`. */
+const LANE_HEADER = /^\s*[^\s{}#"/]+\s*\{\s*(#.*)?$/;
 /** A node line: `nK:` followed by something (`n1: circle label:"Start"`). */
 const NODE_LINE = /^\s*n[0-9]+\s*:\s*\S/;
+/** Lines that say nothing either way: blank, or a `#` / `//` comment. */
+const NEUTRAL_LINE = /^\s*(#|\/\/|$)/;
 
-/** Whether the first lines of a file read like FlowZap Code: a lane header or a node line. */
+/**
+ * Whether the first lines of a file read like FlowZap Code: a lane header or a node line comes
+ * before any other code. A file of blank and comment lines only says nothing, so it is not
+ * taken from another language.
+ */
 export function looksLikeFlowZap(lines: readonly string[]): boolean {
     for (const line of lines.slice(0, LINES_TO_READ)) {
         if (LANE_HEADER.test(line) || NODE_LINE.test(line)) {
             return true;
+        }
+        if (!NEUTRAL_LINE.test(line)) {
+            return false;
         }
     }
     return false;

@@ -3,7 +3,8 @@
 -- header (`Id {`, optionally `# label`) or a node line (`nK: ...`); a file whose
 -- first lines hold other code is left alone. An empty file, or one with only
 -- comments so far, is FlowZap (a new diagram). The VS Code extension applies the
--- same two rules (src/flowzapContent.ts).
+-- same two rules (src/flowzapContent.ts), except that there a file of blank and
+-- comment lines only stays with the language VS Code gave it.
 local M = {}
 
 M.LINES = 30

@@ -39,9 +39,15 @@ describe('looksLikeFlowZap', () => {
         assert.equal(looksLikeFlowZap([]), false);
     });
 
-    test('only the first 30 lines are read', () => {
-        const late = [...Array(30).fill('say 1'), 'Lane {'];
+    test('only the first 30 lines are read, and the first line of code decides', () => {
+        const late = [...Array(30).fill(''), 'Lane {'];
         assert.equal(looksLikeFlowZap(late), false);
+        assert.equal(looksLikeFlowZap(['x := 3', 'Lane {']), false);
+        assert.ok(looksLikeFlowZap(['', '# Fuzion? no:', '// a comment', '支付服务 { # 支付']));
+    });
+
+    test('blank and comment lines only: not taken from another language', () => {
+        assert.equal(looksLikeFlowZap(['', '# just a comment']), false);
     });
 });
 
