@@ -143,7 +143,7 @@ function latestDiagnostics(entries, uri) {
 async function waitFor(what, predicate, timeoutMs = TIMEOUT_MS) {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-        const value = predicate();
+        const value = await predicate();
         if (value) {
             return value;
         }
@@ -199,6 +199,44 @@ async function openFile(page, name) {
         .locator('.tabs-container .tab.active', { hasText: name })
         .waitFor({ state: 'visible', timeout: TIMEOUT_MS });
     await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ timeout: TIMEOUT_MS });
+}
+
+/**
+ * Search the open Settings editor for `query` and wait for the setting whose description holds
+ * `description`. The search box is a small Monaco editor that can miss keys typed while it is
+ * still taking the focus, or be cleared late: the text is checked, and typed again if it is not
+ * there. Returns the setting's input field.
+ */
+async function searchSettings(page, query, description, tab) {
+    const box = page.locator('.settings-editor .settings-header .suggest-input-container').first();
+    const field = page.locator('.settings-editor .setting-item-contents', { hasText: description }).locator('input').first();
+    for (let attempt = 1; ; attempt += 1) {
+        await box.locator('.view-lines').first().click();
+        await page.keyboard.press('ControlOrMeta+A');
+        await page.keyboard.press('Backspace');
+        await page.keyboard.type(query, { delay: 20 });
+        const typed = await waitFor(
+            `"${query}" in the settings search box`,
+            async () => (await box.locator('.view-lines').first().innerText()).replace(/\u00a0/g, ' ').trim() === query,
+            5000,
+        ).then(() => true, () => false);
+        if (typed) {
+            if (tab !== undefined) {
+                await page.locator('.settings-editor .settings-tabs-widget').getByText(tab).first().click();
+            }
+            const shown = await field
+                .waitFor({ state: 'visible', timeout: 15000 })
+                .then(() => true)
+                .catch(() => false);
+            if (shown) {
+                return field;
+            }
+        }
+        if (attempt === 3) {
+            throw new Error(`the Settings editor did not show "${description}" for "${query}"`);
+        }
+        console.log(`note: settings search "${query}" did not take (attempt ${attempt}); typing it again`);
+    }
 }
 
 function findOutputLog() {
@@ -464,13 +502,7 @@ async function main() {
         await runCommand(page, 'Preferences: Open User Settings');
         // The search box has the focus when the Settings editor opens.
         await page.locator('.settings-editor').first().waitFor({ state: 'visible', timeout: TIMEOUT_MS });
-        await page.waitForTimeout(500);
-        await page.keyboard.type('flowzap.debounceMs');
-        const debounce = page
-            .locator('.settings-editor .setting-item-contents', { hasText: 'Milliseconds the server waits' })
-            .locator('input')
-            .first();
-        await debounce.waitFor({ state: 'visible', timeout: TIMEOUT_MS });
+        const debounce = await searchSettings(page, 'flowzap.debounceMs', 'Milliseconds the server waits');
         await debounce.fill('25');
         await page.keyboard.press('Tab');
         const pushed = await waitFor('workspace/didChangeConfiguration', () =>
@@ -485,13 +517,7 @@ async function main() {
 
         // 8. A server that dies at start-up gives one clear notification that quotes its stderr.
         //    flowzap.server.path is machine-overridable: in a remote window it is in the Remote tab.
-        await page.locator('.settings-editor [aria-label^="Clear Settings Search Input"]').first().click();
-        await page.locator('.settings-editor .settings-header .suggest-input-container .view-lines').first().click();
-        await page.waitForTimeout(300);
-        await page.keyboard.type('flowzap.server.path');
-        await page.locator('.settings-editor .settings-tabs-widget').getByText('Remote').first().click();
-        const field = page.locator('.settings-editor .setting-item-contents', { hasText: 'Path to an' }).locator('input').first();
-        await field.waitFor({ state: 'visible', timeout: TIMEOUT_MS });
+        const field = await searchSettings(page, 'flowzap.server.path', 'Path to an', 'Remote');
         await field.fill(env('FZ_E2E_BROKEN_SERVER'));
         await page.keyboard.press('Tab');
         const toast = page.locator('.notification-toast', { hasText: 'FlowZap' });
