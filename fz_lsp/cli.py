@@ -395,6 +395,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return rewrite.run_format(args)
     if args.command in render_commands.COMMANDS:
         return render_commands.run_command(args)
+    if args.command == "renumber":
+        return rewrite.run_renumber(args)
     from fz_lsp.server import serve  # the server's imports are heavy; the checker does not need them
 
     return serve(args.tcp)

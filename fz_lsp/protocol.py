@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Generator
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +39,12 @@ class Refused:
 
     id: int | str | None
     error: JsonRpcException
+
+
+class Refusal(JsonRpcException):
+    """A request declined with a reason for the user (a rename onto a taken ID): an answer, not a failure."""
+
+    CODE = -32803  # RequestFailed
 
 
 class FlowZapProtocol(LanguageServerProtocol):
@@ -87,6 +94,14 @@ class FlowZapProtocol(LanguageServerProtocol):
                 self._refuse(message.id, JsonRpcServerNotInitialized(f"{method}: initialize first"))
             return
         super().handle_message(message)
+
+    def _send_handler_result(self, future: Future[Any], *, msg_id: Any) -> None:
+        error = None if future.cancelled() else future.exception()
+        if isinstance(error, Refusal):  # answered with its message; nothing is logged as an error
+            self._request_futures.pop(msg_id, None)
+            self._send_response(msg_id, error=error.to_response_error())
+            return
+        super()._send_handler_result(future, msg_id=msg_id)
 
     def _refuse(self, msg_id: int | str | None, error: JsonRpcException) -> None:
         if msg_id is not None:

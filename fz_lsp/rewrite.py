@@ -1,8 +1,9 @@
-"""`fz-lsp format`: rewriting files in place, with ruff's conventions.
+"""`fz-lsp format` and `fz-lsp renumber`: rewriting files in place, with ruff's conventions.
 
 Exit status: 0 when nothing needed changing (or everything was written), 1 when
 `--check` or `--diff` found a file that would change, 2 when a file could not be
-read or rewritten (a syntax error, not UTF-8).
+read or rewritten (a syntax error; for renumbering also duplicate IDs or
+undeclared references; not UTF-8 text).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 from fz_lsp.features.formatting import FormatRefused, format_text  # no LSP types: lsprotocol loads lazily
 from fz_lsp.features.options import DEFAULT_INDENT
+from fz_lsp.features.renumber import RenumberBlocked, renumber_text
 
 
 class Refused(Exception):
@@ -23,11 +25,14 @@ class Refused(Exception):
 
 
 def add_commands(commands: Any) -> None:
-    """Add `format` to the `fz-lsp` subcommands."""
+    """Add `format` and `renumber` to the `fz-lsp` subcommands."""
     fmt = commands.add_parser("format", help="format .fz files in place (one canonical layout)")
     fmt.add_argument("paths", nargs="+", metavar="PATH", help="files, folders (searched for *.fz) or - for stdin")
     fmt.add_argument("--indent", type=int, default=DEFAULT_INDENT, help="spaces before statements in a lane")
     _common(fmt)
+    renumber = commands.add_parser("renumber", help="renumber node IDs to n1..nN, keeping their numeric order")
+    renumber.add_argument("paths", nargs="+", metavar="FILE", help="files, folders (searched for *.fz) or - for stdin")
+    _common(renumber)
 
 
 def _common(command: argparse.ArgumentParser) -> None:
@@ -73,7 +78,7 @@ def run(args: argparse.Namespace, rewrite: Callable[[str], str], verb: str) -> i
         except OSError as error:
             failures.append(f"{path}: cannot read: {error.strerror or error}")
             continue
-        except (Refused, FormatRefused) as error:
+        except (Refused, FormatRefused, RenumberBlocked) as error:
             failures.append(f"{path}: {error}")
             continue
         if result == text:
@@ -115,3 +120,7 @@ def run(args: argparse.Namespace, rewrite: Callable[[str], str], verb: str) -> i
 def run_format(args: argparse.Namespace) -> int:
     indent = max(0, args.indent)
     return run(args, lambda text: format_text(text, indent), "reformat")
+
+
+def run_renumber(args: argparse.Namespace) -> int:
+    return run(args, renumber_text, "renumber")

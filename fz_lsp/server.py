@@ -26,12 +26,15 @@ from fz_lsp.analysis.config import CONFIG_FILE
 from fz_lsp.features import (
     completion,
     diagnostics,
+    edits,
     facts,
     folding,
     formatting,
     hover,
     navigation,
     presentation,
+    rename,
+    renumber,
     selection,
     semantic_tokens,
     symbols,
@@ -39,7 +42,7 @@ from fz_lsp.features import (
 from fz_lsp.features.options import EditorOptions
 from fz_lsp.features.state import DocumentState
 from fz_lsp.memory import give_back_memory
-from fz_lsp.protocol import FlowZapProtocol
+from fz_lsp.protocol import FlowZapProtocol, Refusal
 from fz_lsp.session import LARGE_LINES, SECTION, Session, uri_key, uri_path
 
 T = TypeVar("T")
@@ -377,7 +380,9 @@ async def on_workspace_symbol(ls: FlowZapServer, params: types.WorkspaceSymbolPa
 
 @server.feature(
     types.TEXT_DOCUMENT_CODE_ACTION,
-    types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, diagnostics.FIX_ALL]),
+    types.CodeActionOptions(
+        code_action_kinds=[types.CodeActionKind.QuickFix, diagnostics.FIX_ALL, types.CodeActionKind.RefactorRewrite]
+    ),
 )
 def on_code_action(ls: FlowZapServer, params: types.CodeActionParams) -> list[types.CodeAction]:
     state = ls.session.document(params.text_document.uri)
@@ -386,9 +391,20 @@ def on_code_action(ls: FlowZapServer, params: types.CodeActionParams) -> list[ty
     context = params.context
     session, ending = ls.session, state.source.endings[0] or "\n"
     settings, positions = session.settings_for(state.uri), session.positions(state)
-    return diagnostics.code_actions(
+    actions = diagnostics.code_actions(
         state.model, settings, positions, state.uri, context.diagnostics, context.only, ending
     )
+    caps = session.capabilities
+    extra = renumber.code_actions(
+        state.model,
+        positions,
+        state.uri,
+        state.version,
+        context,
+        caps.versioned_document_changes,
+        caps.disabled_code_actions,
+    )
+    return actions + extra
 
 
 # --- reshaping and reading aids ---------------------------------------------------------------
@@ -495,6 +511,31 @@ def on_selection_range(ls: FlowZapServer, params: types.SelectionRangeParams) ->
         )
         for p in params.positions
     ]
+
+
+@server.feature(types.TEXT_DOCUMENT_PREPARE_RENAME)
+def on_prepare_rename(ls: FlowZapServer, params: types.PrepareRenameParams) -> types.PrepareRenamePlaceholder | None:
+    if (at := ls.session.cursor(params.text_document.uri, params.position)) is None:
+        return None
+    try:
+        found = rename.subject(at.model, at.line, at.column)
+    except rename.RenameRefused as refusal:
+        raise Refusal(str(refusal)) from None
+    name = found.name
+    return types.PrepareRenamePlaceholder(at.positions.range(found.line, name.start, name.end), name.text)
+
+
+@server.feature(types.TEXT_DOCUMENT_RENAME, types.RenameOptions(prepare_provider=True))
+def on_rename(ls: FlowZapServer, params: types.RenameParams) -> types.WorkspaceEdit | None:
+    if (at := ls.session.cursor(params.text_document.uri, params.position)) is None:
+        return None
+    try:
+        changes = rename.rename(at.model, at.line, at.column, params.new_name)
+    except rename.RenameRefused as refusal:
+        raise Refusal(str(refusal)) from None
+    found = edits.text_edits(at.positions, ((c.line, c.start, c.end, c.text) for c in changes))
+    versioned = ls.session.capabilities.versioned_document_changes
+    return edits.workspace_edit(at.state.uri, at.state.version, found, versioned)
 
 
 def serve(tcp: str | None = None) -> int:

@@ -60,6 +60,7 @@ class ClientCapabilities:
     watched_files_registration: bool = False
     work_done_progress: bool = False
     versioned_document_changes: bool = False
+    disabled_code_actions: bool = False
 
     @classmethod
     def of(cls, caps: types.ClientCapabilities) -> ClientCapabilities:
@@ -79,6 +80,7 @@ class ClientCapabilities:
             ),
             work_done_progress=bool(get_capability(caps, "window.work_done_progress", False)),
             versioned_document_changes=bool(get_capability(caps, "workspace.workspace_edit.document_changes", False)),
+            disabled_code_actions=bool(get_capability(caps, "text_document.code_action.disabled_support", False)),
         )
 
 

@@ -6,6 +6,7 @@ import asyncio
 
 from lsp_support import Session
 from lsprotocol import types as t
+from reshape_support import apply
 
 from fz_lsp.features.formatting import format_text
 
@@ -19,28 +20,6 @@ MESSY = (
     "}\n"
     "// 完成 🎉 "
 )
-
-
-def apply(text: str, edits: list[t.TextEdit], encoding: str, session: Session) -> str:
-    """The text after `edits`, positions read in the client's units by the test's own converter."""
-    doc = session.doc(text)
-    offsets = []
-    for edit in edits:
-        start, end = edit.range.start, edit.range.end
-
-        def offset(position: t.Position) -> int:
-            lines = doc.lines
-            column = 0
-            while (
-                column < len(lines[position.line]) and doc.at(position.line, column + 1).character <= position.character
-            ):
-                column += 1
-            return sum(len(line) + 1 for line in lines[: position.line]) + column
-
-        offsets.append((offset(start), offset(end), edit.new_text))
-    for begin, finish, new in sorted(offsets, reverse=True):
-        text = text[:begin] + new + text[finish:]
-    return text
 
 
 async def formatting(lsp: Session, uri: str, rng: t.Range | None = None) -> list[t.TextEdit] | None:
@@ -71,7 +50,7 @@ async def test_formatting_edits_changed_lines_in_client_units(lsp: Session) -> N
         ),
         t.TextEdit(t.Range(t.Position(5, 0), doc.at(5, len("// 完成 🎉 "))), "\n// 完成 🎉\n"),
     ]
-    assert apply(MESSY, edits, lsp.encoding, lsp) == format_text(MESSY)
+    assert apply(MESSY, edits, lsp.encoding) == format_text(MESSY)
 
 
 async def test_range_formatting_touches_the_selected_lines_only(lsp: Session) -> None:
