@@ -123,7 +123,9 @@ def code_actions(
     try:
         found = changes(model)
     except RenumberBlocked as blocked:
-        if not disabled_support:
+        # Greyed out with its reason where a user looks for it (a refactoring menu, an FZ204 warning);
+        # not in every automatic lightbulb.
+        if not disabled_support or not (wanted or numbering):
             return []
         reason = types.CodeActionDisabled(reason=str(blocked))
         return [types.CodeAction(TITLE, kind=types.CodeActionKind.RefactorRewrite, disabled=reason)]

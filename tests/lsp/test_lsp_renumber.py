@@ -64,7 +64,8 @@ async def test_renumber_action_rewrites_ids_in_client_units(lsp: Session) -> Non
 async def test_renumber_is_disabled_with_the_lines_to_fix(lsp: Session) -> None:
     text = GAPPED.replace('n9: circle label:"完成 🎉"', 'n5: circle label:"完成 🎉"')
     uri = lsp.open(text)
-    found = await actions(lsp, uri, [])
+    assert await actions(lsp, uri, []) == []  # not in an automatic lightbulb
+    found = await actions(lsp, uri, [], [t.CodeActionKind.Refactor])
     if lsp.preset == "visual-studio-code":  # the only preset that declares codeAction.disabledSupport
         assert len(found) == 1 and found[0].edit is None
         assert found[0].disabled == t.CodeActionDisabled(
