@@ -96,7 +96,11 @@ def edits_of(action: t.CodeAction, uri: str) -> list[t.TextEdit]:
 async def test_the_fix_all_kind_is_announced(lsp: Session) -> None:
     provider = lsp.result.capabilities.code_action_provider
     assert isinstance(provider, t.CodeActionOptions)
-    assert list(provider.code_action_kinds or []) == [t.CodeActionKind.QuickFix, FIX_ALL]
+    assert list(provider.code_action_kinds or []) == [
+        t.CodeActionKind.QuickFix,
+        FIX_ALL,
+        t.CodeActionKind.RefactorRewrite,
+    ]
 
 
 async def test_a_diagnostic_from_an_older_version_gets_no_fix_for_the_wrong_line(lsp: Session) -> None:
