@@ -21,6 +21,7 @@ def test_capabilities_of_real_clients() -> None:
         watched_files_registration=True,
         work_done_progress=True,
         versioned_document_changes=True,
+        disabled_code_actions=True,
     )
     assert ClientCapabilities.of(client_capabilities("neovim@v0.11.0")) == ClientCapabilities(
         snippets=True, completion_markdown=True, pull_diagnostics=True, configuration=True, work_done_progress=True

@@ -111,31 +111,30 @@ def code_actions(
     versioned: bool,
     disabled_support: bool,
 ) -> list[types.CodeAction]:
-    """`Renumber nodes` as a refactor.rewrite action, tied to FZ204 diagnostics when the client sent them."""
+    """`Renumber nodes` as a refactor.rewrite action (a quick fix when only quick fixes for FZ204 are asked for)."""
     numbering = [d for d in context.diagnostics if d.code == "FZ204"]
-    wanted = context.only
-    if wanted and not any(
-        types.CodeActionKind.RefactorRewrite.value.startswith(kind)
-        or (kind == types.CodeActionKind.QuickFix and numbering)
-        for kind in wanted
-    ):
+    wanted = context.only or []
+    refactor = not wanted or any(types.CodeActionKind.RefactorRewrite.value.startswith(kind) for kind in wanted)
+    quick_fix = bool(numbering) and types.CodeActionKind.QuickFix in wanted
+    if not (refactor or quick_fix):
         return []
+    kind = types.CodeActionKind.RefactorRewrite if refactor else types.CodeActionKind.QuickFix
     try:
         found = changes(model)
     except RenumberBlocked as blocked:
-        # Greyed out with its reason where a user looks for it (a refactoring menu, an FZ204 warning);
-        # not in every automatic lightbulb.
-        if not disabled_support or not (wanted or numbering):
+        # Greyed out with its reason where a user looks for refactorings or at an FZ204 warning;
+        # not in every automatic lightbulb, and never as a quick fix that does nothing.
+        if not disabled_support or not refactor or not (wanted or numbering):
             return []
         reason = types.CodeActionDisabled(reason=str(blocked))
-        return [types.CodeAction(TITLE, kind=types.CodeActionKind.RefactorRewrite, disabled=reason)]
+        return [types.CodeAction(TITLE, kind=kind, diagnostics=numbering or None, disabled=reason)]
     if not found:
         return []
     edits = text_edits(positions, ((c.line, c.start, c.end, c.text) for c in found))
     return [
         types.CodeAction(
             TITLE,
-            kind=types.CodeActionKind.RefactorRewrite,
+            kind=kind,
             diagnostics=numbering or None,
             edit=workspace_edit(uri, version, edits, versioned),
         )

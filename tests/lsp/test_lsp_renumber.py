@@ -58,7 +58,9 @@ async def test_renumber_action_rewrites_ids_in_client_units(lsp: Session) -> Non
     lsp.change(uri, 3, t.TextDocumentContentChangeWholeDocument(GAPPED))
     assert len(await actions(lsp, uri, [], [t.CodeActionKind.Refactor])) == 1
     assert await actions(lsp, uri, [], [t.CodeActionKind.QuickFix]) == []
-    assert len(await actions(lsp, uri, numbering, [t.CodeActionKind.QuickFix])) == 1
+    [quick_fix] = await actions(lsp, uri, numbering, [t.CodeActionKind.QuickFix])
+    assert quick_fix.kind == t.CodeActionKind.QuickFix
+    assert edits_of(quick_fix.edit, uri, 3, lsp.preset != "neovim@v0.11.0") == edits
 
 
 async def test_renumber_is_disabled_with_the_lines_to_fix(lsp: Session) -> None:
