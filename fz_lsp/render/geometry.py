@@ -56,6 +56,7 @@ class NodeBox:
     details: tuple[tuple[str, tuple[str, ...]], ...] = ()  # a taskbox's owner / description / system, wrapped
     column: int = 0
     row: int = 0  # sub-row inside the lane
+    lane_index: int = 0  # which band (lane IDs repeat in a file with FZ202)
 
     @property
     def right(self) -> float:

@@ -368,6 +368,7 @@ def _layout(model: Model) -> Layout:
         box.y = grid.row_center(item.lane, item.row) - box.height / 2
         box.column = item.column
         box.row = item.row
+        box.lane_index = item.lane
         result.nodes.append(box)
     for index, link in enumerate(links):
         text = builder.link_labels[index]

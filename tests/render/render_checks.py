@@ -202,13 +202,10 @@ def check(layout: Layout) -> Violations:
             found.bands.append(f"lane {lane.id} has no height")
         if i and lane.y < lanes[i - 1].y + lanes[i - 1].height - EPS:
             found.bands.append(f"lane {lane.id} overlaps or comes before lane {lanes[i - 1].id}")
-    band = {}
-    for lane in lanes:
-        band.setdefault(lane.id, lane)
     nodes = layout.nodes
     for node in nodes:
-        lane = band.get(node.lane)
-        if lane is None or not (
+        lane = lanes[node.lane_index] if node.lane_index < len(lanes) else None
+        if lane is None or lane.id != node.lane or not (
             lane.x - EPS <= node.x
             and node.x + node.width <= lane.x + lane.width + EPS
             and lane.y - EPS <= node.y
