@@ -35,6 +35,7 @@ H_EDGE_MIN = 22.0
 TRACK = 10.0
 ROW_MIN = 40.0
 LABEL_PAD = 8.0
+JOG = 10.0  # how far before its target a straight drop with offset ports steps sideways
 SMALL = 11.0
 SMALL_LINE = 14.0
 
@@ -84,10 +85,44 @@ class Grid:
         self.v_track: list[int] = []
         self.h_track: list[int] = []
         self.routes: list[list[tuple[Ref, Ref]]] = []
+        self.offset: dict[tuple[int, str], float] = {}  # (edge, "s"/"t") -> port offset along its side
+        self._spread_ports()
         self.label_v: dict[int, float] = {}  # V channel -> widest label that may sit in it
         self.label_h: dict[int, float] = {}  # H slot -> tallest label that may sit in it
 
     # --- logical positions ------------------------------------------------------------------
+
+    def _spread_ports(self) -> None:
+        """Edges sharing a side of a card get their own points along it, ordered by where their
+        other end lies, so that they leave without overlapping. Circles and diamonds keep one
+        point per side (the tip or the middle), as an edge must touch the outline."""
+        sides: dict[tuple[int, str], list[tuple[int, int, int, str]]] = {}
+        for index, link in enumerate(self.links):
+            for end, node, side, other in (
+                ("s", link.source, link.from_handle, link.target),
+                ("t", link.target, link.to_handle, link.source),
+            ):
+                far = self.items[other]
+                row, column = self.row_slot(far), far.column
+                key = (row, column) if side in ("left", "right") else (column, row)
+                sides.setdefault((node, side), []).append((*key, index, end))
+        for (node, side), ends in sides.items():
+            box = self.items[node].box
+            length = box.height if side in ("left", "right") else box.width
+            if len(ends) > 1 and box.shape not in ("circle", "diamond"):
+                ends.sort()
+                step = min(14.0, length * 0.7 / (len(ends) - 1))
+                for rank, (_, _, index, end) in enumerate(ends):
+                    self.offset[(index, end)] = (rank - (len(ends) - 1) / 2) * step
+        for index, link in enumerate(self.links):
+            same_side = link.source == link.target and link.from_handle == link.to_handle
+            if same_side and self._aligned(index):  # a loop on one point: end a quarter further on
+                box = self.items[link.target].box
+                length = box.height if link.to_handle in ("left", "right") else box.width
+                self.offset[(index, "t")] = self.offset.get((index, "s"), 0.0) + length / 4
+
+    def _aligned(self, index: int) -> bool:
+        return self.offset.get((index, "s"), 0.0) == self.offset.get((index, "t"), 0.0)
 
     def row_slot(self, item: Item) -> int:
         return self.base[item.lane] + 2 * item.row + 1
@@ -162,14 +197,15 @@ class Grid:
         link = self.links[index]
         s, t = link.source, link.target
         sh, th = link.from_handle, link.to_handle
-        start = _port(s, sh, "m")
-        end = _port(t, th, "q" if s == t and sh == th else "m")
+        start = _port(s, sh, index, "s")
+        end = _port(t, th, index, "t")
+        aligned = self._aligned(index)
         kind1, chan1, pos1 = self._exit(s, sh)
         kind2, chan2, pos2 = self._exit(t, th)
         src, tgt = self.items[s], self.items[t]
         if kind1 == "v" and kind2 == "v":
             if chan1 == chan2:
-                if pos1 == pos2 and sh != th:
+                if pos1 == pos2 and sh != th and aligned:
                     self._reserve_v(chan1, index)
                     return [start, end]
                 seg = self._vseg(chan1, start[1], end[1])
@@ -187,7 +223,7 @@ class Grid:
                 and self._only(self.row_slot(src), beyond, t)
             ):
                 self.row_used.setdefault(self.row_slot(src), []).append(span)
-                if pos1 == pos2 and (th == "left") == toward:
+                if pos1 == pos2 and (th == "left") == toward and aligned:
                     self._reserve_v(chan1, index)
                     return [start, end]
                 seg = self._vseg(chan2, start[1], end[1])
@@ -228,7 +264,7 @@ class Grid:
             return [start, (start[0], h), (v, h), (v, end[1]), end]
         # Both handles open into horizontal channels.
         if chan1 == chan2:
-            if pos1 == pos2 and sh != th:
+            if pos1 == pos2 and sh != th and aligned:
                 self._reserve_h(chan1, index)
                 return [start, end]
             h = self._hseg(chan1, pos1, pos2)
@@ -241,7 +277,10 @@ class Grid:
             if (down or up) and self._free_column(src.column, min(rs, rt), max(rs, rt)):
                 self.column_used.setdefault(src.column, []).append((float(min(rs, rt)), float(max(rs, rt))))
                 self._reserve_h(chan1, index)
-                return [start, end]
+                if aligned:
+                    return [start, end]
+                jog: Ref = ("j", index, "")  # just before the target, inside the free column
+                return [start, (start[0], jog), (end[0], jog), end]
         g = self._nearest_v([src.column, src.column + 1, tgt.column, tgt.column + 1], pos1, pos2)
         h1 = self._hseg_to(chan1, pos1, g)
         h2 = self._hseg_to(chan2, pos2, g)
@@ -341,14 +380,31 @@ class Grid:
             xs[("n", index, "l")] = cx - w / 2
             xs[("n", index, "r")] = cx + w / 2
             xs[("n", index, "c")] = cx
-            xs[("n", index, "q")] = cx + w / 4
             ys[("n", index, "t")] = cy - h / 2
             ys[("n", index, "b")] = cy + h / 2
             ys[("n", index, "m")] = cy
-            ys[("n", index, "q")] = cy + h / 4
         v_x, v_w, v_count, v_track = self.v_x, self.v_w, self.v_count, self.v_track
         for index, (channel, _, _) in enumerate(self.v_segments):
             xs[("v", index, "")] = v_x[channel] + v_w[channel] * (v_track[index] + 1) / (v_count[channel] + 1)
+        for (index, end), offset in self.offset.items():
+            link = self.links[index]
+            node, side = (link.source, link.from_handle) if end == "s" else (link.target, link.to_handle)
+            if side in ("left", "right"):
+                ys[("o", index, end)] = ys[("n", node, "m")] + offset
+            else:
+                xs[("o", index, end)] = xs[("n", node, "c")] + offset
+        for index, link in enumerate(self.links):
+            for end, node, side in (("s", link.source, link.from_handle), ("t", link.target, link.to_handle)):
+                if ("o", index, end) not in xs and ("o", index, end) not in ys:
+                    if side in ("left", "right"):
+                        ys[("o", index, end)] = ys[("n", node, "m")]
+                    else:
+                        xs[("o", index, end)] = xs[("n", node, "c")]
+            target = link.target
+            if link.to_handle == "top":
+                ys[("j", index, "")] = ys[("n", target, "t")] - JOG
+            else:
+                ys[("j", index, "")] = ys[("n", target, "b")] + JOG
         slot_y, slot_h, h_count, h_track = self.slot_y, self.slot_h, self.h_count, self.h_track
         for index, (slot, _, _) in enumerate(self.h_segments):
             ys[("h", index, "")] = slot_y[slot] + slot_h[slot] * (h_track[index] + 1) / (h_count[slot] + 1)
@@ -357,6 +413,10 @@ class Grid:
     def _y(self, ref: Ref) -> float:
         """A y coordinate before every x is known (vertical segments are sized from these)."""
         kind, index, part = ref
+        if kind == "o":  # a port on a left or right side
+            link = self.links[index]
+            node = link.source if part == "s" else link.target
+            return self._y(("n", node, "m")) + self.offset.get((index, part), 0.0)
         if kind == "h":
             slot = self.h_segments[index][0]
             tracks = self.h_count[slot]
@@ -368,8 +428,6 @@ class Grid:
             return center - height / 2
         if part == "b":
             return center + height / 2
-        if part == "q":
-            return center + height / 4
         return center
 
     def points(self, index: int) -> list[tuple[float, float]]:
@@ -377,16 +435,16 @@ class Grid:
         return _simplify([(xs[x], ys[y]) for x, y in self.routes[index]])
 
 
-def _port(index: int, side: str, along: str) -> tuple[Ref, Ref]:
-    """Where an edge meets a node: the middle of the handle's side (`q`: a quarter further on)."""
+def _port(node: int, side: str, edge: int, end: str) -> tuple[Ref, Ref]:
+    """Where an edge meets a node: on the handle's side, at this edge's point along it."""
+    along: Ref = ("o", edge, end)
     if side == "right":
-        return ("n", index, "r"), ("n", index, along)
+        return ("n", node, "r"), along
     if side == "left":
-        return ("n", index, "l"), ("n", index, along)
-    centre = "q" if along == "q" else "c"
+        return ("n", node, "l"), along
     if side == "bottom":
-        return ("n", index, centre), ("n", index, "b")
-    return ("n", index, centre), ("n", index, "t")
+        return along, ("n", node, "b")
+    return along, ("n", node, "t")
 
 
 def _assign_tracks(segments: list[tuple[int, float, float]], out: list[int]) -> dict[int, int]:
