@@ -2,7 +2,7 @@
 
 Each maker takes a diagram and a seeded `random.Random` and returns the diagram with one
 mistake a user really makes (a pasted lane, a deleted node, a renamed lane, a typo in a
-prefix, a half-typed edge, an edge pasted from another diagram), or None when the diagram
+prefix, a half-typed edge, an edge pasted from another diagram, a quote inside a label), or None when the diagram
 offers no place for it. Everything is deterministic for a given seed.
 """
 
@@ -155,6 +155,21 @@ def pasted_edge(text: str, rng: random.Random) -> str | None:
     return _join(lines)
 
 
+def quote_in_label(text: str, rng: random.Random) -> str | None:
+    """A word of a label put in plain double quotes (`label:"Say "hi" now"`)."""
+    lines = text.splitlines()
+    candidates = [(i, m) for i, line in enumerate(lines) for m in re.finditer(r'label[:=]"([^"\\]*\s[^"\\]*)"', line)]
+    if not candidates:
+        return None
+    index, match = rng.choice(candidates)
+    words = match.group(1).split(" ")
+    word = rng.randrange(len(words))
+    words[word] = f'"{words[word]}"'
+    line = lines[index]
+    lines[index] = line[: match.start(1)] + " ".join(words) + line[match.end(1) :]
+    return _join(lines)
+
+
 MAKERS: dict[str, Callable[[str, random.Random], str | None]] = {
     "lane-copy": lane_copy,
     "deleted-node": deleted_node,
@@ -162,6 +177,7 @@ MAKERS: dict[str, Callable[[str, random.Random], str | None]] = {
     "prefix-typo": prefix_typo,
     "half-typed-edge": half_typed_edge,
     "pasted-edge": pasted_edge,
+    "quote-in-label": quote_in_label,
 }
 
 
