@@ -15,8 +15,11 @@ from dataclasses import dataclass
 
 from fz_lsp.analysis import analyze_text
 from fz_lsp.analysis.config import Settings
-from fz_lsp.analysis.diagnostics import Diagnostic, Severity
+from fz_lsp.analysis.diagnostics import Diagnostic, Fix, Severity
+from fz_lsp.analysis.model import EdgeKey, Model, Node, Reference
 from fz_lsp.syntax.document import split_lines
+from fz_lsp.syntax.parser import parse_line
+from fz_lsp.syntax.statements import Edge, Loop, Ref
 
 SEQUENCE_CODES = ("FZ504", "FZ505")
 MAX_ROUNDS = 50  # each round removes at least one diagnostic; this only bounds a pathological file
@@ -45,7 +48,65 @@ class Applied:
 Keep = Callable[[Diagnostic], bool]
 
 
-def changes(diagnostic: Diagnostic) -> list[Change]:
+def offered_fix(model: Model, diagnostic: Diagnostic) -> Fix | None:
+    """The diagnostic's fix, unless applying it is known to trade this problem for another.
+
+    The model offers the likeliest repair; two of them can be judged only against the rest of
+    the file: a "did you mean" (FZ101) that would draw an edge already drawn (FZ502) or list a
+    loop member twice (FZ402), and a renumbering (FZ201) of a copied node that nothing refers
+    to, which would only leave an orphan (FZ501). Those are not offered (no other guess is).
+    """
+    fix = diagnostic.fix
+    if fix is None:
+        return None
+    if diagnostic.code == "FZ101" and _repeats_after(model, diagnostic, fix):
+        return None
+    if diagnostic.code == "FZ201":
+        found = model.symbol_at(diagnostic.line, diagnostic.start)
+        node = found.target if found is not None else None
+        if isinstance(node, Node) and all(o.declaration for o in model.occurrences(node)):
+            return None
+    return fix
+
+
+def _repeats_after(model: Model, diagnostic: Diagnostic, fix: Fix) -> bool:
+    """Whether the fixed line would redraw another edge or repeat a member of its loop."""
+    line = diagnostic.line
+    if any(r.line_delta != 0 for r in fix.replacements) or not 0 <= line < len(model.lines):
+        return False
+    fixed = parse_line(
+        apply_changes(model.lines[line], [Change(0, r.start, r.end, r.new_text) for r in fix.replacements])
+    )
+    context = model.lane_at(line)
+
+    def resolved(ref: Ref, role: str) -> Node | None:
+        return model.resolve(Reference(line, ref, "member" if role == "member" else "target", None, None, context))
+
+    if isinstance(fixed, Edge) and fixed.problem is None:
+        source, target = fixed.source, fixed.target
+        key: EdgeKey = (
+            resolved(source.ref, "source") or source.ref.node.text,
+            source.handle.direction.text if source.handle else "",
+            resolved(target.ref, "target") or target.ref.node.text,
+            target.handle.direction.text if target.handle else "",
+        )
+        return any(site.line != line and site.resolved_key() == key for site in model.edges)
+    if isinstance(fixed, Loop) and fixed.problem is None:
+        before = next((loop for loop in model.loops if loop.line == line), None)
+        if before is None:
+            return False
+        members = [resolved(member, "member") for member in fixed.members]
+        old = [member.node for member in before.members]
+
+        def repeats(nodes: list[Node | None]) -> int:
+            known = [node for node in nodes if node is not None]
+            return len(known) - len({id(node) for node in known})
+
+        return repeats(members) > repeats(old)
+    return False
+
+
+def changes(diagnostic: Diagnostic, fix: Fix | None = None) -> list[Change]:
     """The fix of `diagnostic` as absolute changes, in file order (empty without a fix)."""
     if diagnostic.fix is None:
         return []
@@ -68,10 +129,6 @@ def apply_changes(text: str, found: Iterable[Change]) -> str:
     return "".join(line + ending for line, ending in zip(lines, endings, strict=True))
 
 
-def apply_fix(text: str, diagnostic: Diagnostic) -> str:
-    return apply_changes(text, changes(diagnostic))
-
-
 def shown_by(settings: Settings, selected: Iterable[str] | None = None) -> Keep:
     """The diagnostics a user sees: not switched off, and among `selected` codes when given."""
     chosen = None if selected is None else frozenset(selected)
@@ -86,13 +143,18 @@ def shown_by(settings: Settings, selected: Iterable[str] | None = None) -> Keep:
 
 def diagnostics_of(text: str, keep: Keep) -> list[Diagnostic]:
     """The diagnostics of `text` that `keep` retains, in file order (FZ504/FZ505 only when kept)."""
+    return analysed(text, keep)[1]
+
+
+def analysed(text: str, keep: Keep) -> tuple[Model, list[Diagnostic]]:
+    """The model of `text` and its diagnostics that `keep` retains."""
     model = analyze_text(text)
     found = [d for d in model.diagnostics if keep(d)]
     probes = (Diagnostic(code, 0, 0, 0, "") for code in SEQUENCE_CODES)
     if any(keep(probe) for probe in probes):
         found += [d for d in model.sequence_diagnostics() if keep(d)]
         found.sort(key=lambda d: (d.line, d.start, d.code, d.message))
-    return found
+    return model, found
 
 
 def better(before: list[Diagnostic], after: list[Diagnostic]) -> bool:
@@ -113,50 +175,57 @@ def _identity(text_lines: list[str], diagnostic: Diagnostic) -> tuple[str, str, 
 
 
 def fix_all(text: str, keep: Keep) -> tuple[str, list[Applied]]:
-    """`text` with every fix that makes it better, and the fixes made, in the order made."""
+    """`text` with every offered fix that makes it better, and the fixes made, in the order made."""
     current = text
-    found = diagnostics_of(current, keep)
+    model, found = analysed(current, keep)
     applied: list[Applied] = []
     useless: set[tuple[str, str, int, int, str]] = set()
     for _ in range(MAX_ROUNDS):
         current_lines = split_lines(current)[0]
-        fixable = [d for d in found if d.fix is not None and _identity(current_lines, d) not in useless]
+        fixable = [
+            (d, fix)
+            for d in found
+            if d.fix is not None
+            and _identity(current_lines, d) not in useless
+            and (fix := offered_fix(model, d)) is not None
+        ]
         if not fixable:
             break
-        batch: list[Diagnostic] = []
+        batch: list[tuple[Diagnostic, Fix]] = []
         taken: list[Change] = []
-        for diagnostic in fixable:
-            made = changes(diagnostic)
+        for diagnostic, fix in fixable:
+            made = changes(diagnostic, fix)
             if made and not _overlaps(taken, made):
-                batch.append(diagnostic)
+                batch.append((diagnostic, fix))
                 taken += made
         candidate = apply_changes(current, taken)
-        after = diagnostics_of(candidate, keep)
-        if len(batch) > 1 and not better(found, after):
-            batch, candidate, after = _first_that_helps(current, found, batch, keep, useless, current_lines)
-        elif not better(found, after):
-            useless.add(_identity(current_lines, batch[0]))
-            batch = []
-        if not batch:
-            continue
-        applied += [Applied(d.code, d.line, d.start, d.fix.title) for d in batch if d.fix is not None]
-        current, found = candidate, after
+        after_model, after = analysed(candidate, keep)
+        if not better(found, after):
+            if len(batch) == 1:
+                useless.add(_identity(current_lines, batch[0][0]))
+                continue
+            helped = _first_that_helps(current, found, batch, keep, useless, current_lines)
+            if helped is None:
+                continue
+            batch, candidate, after_model, after = helped
+        applied += [Applied(d.code, d.line, d.start, fix.title) for d, fix in batch]
+        current, model, found = candidate, after_model, after
     return current, applied
 
 
 def _first_that_helps(
     text: str,
     found: list[Diagnostic],
-    batch: list[Diagnostic],
+    batch: list[tuple[Diagnostic, Fix]],
     keep: Keep,
     useless: set[tuple[str, str, int, int, str]],
     lines: list[str],
-) -> tuple[list[Diagnostic], str, list[Diagnostic]]:
+) -> tuple[list[tuple[Diagnostic, Fix]], str, Model, list[Diagnostic]] | None:
     """The first fix of `batch` that makes the file better alone; those before it are remembered as useless."""
-    for diagnostic in batch:
-        candidate = apply_fix(text, diagnostic)
-        after = diagnostics_of(candidate, keep)
+    for diagnostic, fix in batch:
+        candidate = apply_changes(text, changes(diagnostic, fix))
+        model, after = analysed(candidate, keep)
         if better(found, after):
-            return [diagnostic], candidate, after
+            return [(diagnostic, fix)], candidate, model, after
         useless.add(_identity(lines, diagnostic))
-    return [], text, found
+    return None

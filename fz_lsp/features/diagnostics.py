@@ -8,10 +8,10 @@ from typing import Any
 from lsprotocol import types
 
 from fz_lsp.analysis.config import Settings
-from fz_lsp.analysis.diagnostics import Diagnostic, Severity
+from fz_lsp.analysis.diagnostics import Diagnostic, Fix, Severity
 from fz_lsp.analysis.model import Model
 from fz_lsp.features.positions import Positions
-from fz_lsp.fixing import changes, fix_all, shown_by
+from fz_lsp.fixing import changes, fix_all, offered_fix, shown_by
 
 SOURCE = "flowzap"
 MAX_DIAGNOSTICS = 1000  # an editor cannot show more usefully; the checker reports all
@@ -90,10 +90,10 @@ def _key(positions: Positions, rng: types.Range) -> tuple[int, int, int, int]:
     return (start[0], start[1], end[0], end[1])
 
 
-def _edit(diagnostic: Diagnostic, positions: Positions) -> list[types.TextEdit]:
+def _edit(diagnostic: Diagnostic, fix: Fix, positions: Positions) -> list[types.TextEdit]:
     return [
         types.TextEdit(positions.range(change.line, change.start, change.end), change.new_text)
-        for change in changes(diagnostic)
+        for change in changes(diagnostic, fix)
     ]
 
 
@@ -124,15 +124,16 @@ def code_actions(
             if diagnostic.source != SOURCE or not isinstance(diagnostic.code, str):
                 continue
             found = current.get((diagnostic.code, *_key(positions, diagnostic.range)))
-            if found is None or found.fix is None:
+            fix = offered_fix(model, found) if found is not None else None
+            if found is None or fix is None:
                 continue
             actions.append(
                 types.CodeAction(
-                    title=found.fix.title,
+                    title=fix.title,
                     kind=types.CodeActionKind.QuickFix,
                     diagnostics=[diagnostic],
                     is_preferred=True,
-                    edit=types.WorkspaceEdit(changes={uri: _edit(found, positions)}),
+                    edit=types.WorkspaceEdit(changes={uri: _edit(found, fix, positions)}),
                 )
             )
     if _wanted(FIX_ALL, only):

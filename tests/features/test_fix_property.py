@@ -15,36 +15,37 @@ import pytest
 from mistakes import BROKEN, EXAMPLES, generated
 
 from fz_lsp.analysis.config import Settings
-from fz_lsp.analysis.diagnostics import Diagnostic
-from fz_lsp.fixing import apply_fix, changes, diagnostics_of, fix_all, shown_by
+from fz_lsp.analysis.diagnostics import Diagnostic, Fix
+from fz_lsp.fixing import analysed, apply_changes, changes, diagnostics_of, fix_all, offered_fix, shown_by
 
 EVERYTHING = shown_by(Settings(), None)  # default severities: what a user sees
 GENERATED = generated()
 CORPUS = [(p.name, p.read_text(encoding="utf-8")) for p in [*EXAMPLES, *BROKEN]] + GENERATED
 
 
-def _moved_line(diagnostic: Diagnostic) -> int:
+def _moved_line(diagnostic: Diagnostic, fix: Fix) -> int:
     """Where the diagnostic's line is after its own fix (fixes may insert line breaks above it)."""
     return diagnostic.line + sum(
         c.new_text.count("\n")
-        for c in changes(diagnostic)
+        for c in changes(diagnostic, fix)
         if c.line < diagnostic.line or (c.line == diagnostic.line and c.end <= diagnostic.start)
     )
 
 
 def violations(text: str) -> tuple[int, list[str]]:
     """How many fixes were tried on `text`, and a line for each that broke the property."""
-    before = diagnostics_of(text, EVERYTHING)
+    model, before = analysed(text, EVERYTHING)
     codes = Counter(d.code for d in before)
     problems = []
     tried = 0
     for diagnostic in before:
-        if diagnostic.fix is None:
+        fix = offered_fix(model, diagnostic)
+        if fix is None:
             continue
         tried += 1
-        after = diagnostics_of(apply_fix(text, diagnostic), EVERYTHING)
-        where = f"{diagnostic.code} at {diagnostic.line + 1}:{diagnostic.start + 1} ({diagnostic.fix.title})"
-        line = _moved_line(diagnostic)
+        after = diagnostics_of(apply_changes(text, changes(diagnostic, fix)), EVERYTHING)
+        where = f"{diagnostic.code} at {diagnostic.line + 1}:{diagnostic.start + 1} ({fix.title})"
+        line = _moved_line(diagnostic, fix)
         still = [d for d in after if d.code == diagnostic.code and d.line == line and d.message == diagnostic.message]
         after_codes = Counter(d.code for d in after)
         if still or after_codes[diagnostic.code] >= codes[diagnostic.code]:
@@ -71,6 +72,12 @@ def test_the_corpus_is_large_enough_and_has_fixes_to_check() -> None:
     }
     tried = sum(violations(text)[0] for _, text in CORPUS)
     assert tried >= 200, tried
+
+
+@pytest.mark.parametrize(("name", "text"), CORPUS, ids=[name for name, _ in CORPUS])
+def test_each_quick_fix_alone_makes_the_file_better(name: str, text: str) -> None:
+    _, problems = violations(text)
+    assert problems == []
 
 
 @pytest.mark.parametrize(("name", "text"), CORPUS, ids=[name for name, _ in CORPUS])

@@ -218,3 +218,24 @@ async def test_each_quick_fix_over_stdio_makes_the_file_better(lsp: Session, nam
         assert set(after_codes) <= set(codes), where
         assert len(after) <= len(before), where
     assert tried >= 1
+
+
+REDRAWN = """\
+Shop { # 商店 🛒
+n1: circle label:"开始 🚀"
+n2: rectangle label:"付款 💳"
+n1.handle(right) -> n2.handle(left)
+n1.handle(right) -> n12.handle(left)
+n2.handle(right) -> n19.handle(left)
+}
+"""
+
+
+async def test_a_guess_that_would_redraw_an_edge_is_not_offered(lsp: Session) -> None:
+    uri = lsp.open(REDRAWN)
+    doc = lsp.doc(REDRAWN)
+    dangling = [d for d in await lsp.diagnostics(uri, 1) if d.code == "FZ101"]
+    assert [d.range for d in dangling] == [doc.range("n12"), doc.range("n19")]
+    assert await actions(lsp, uri, [dangling[0]]) == []  # `n2` would draw n1 -> n2 twice
+    [action] = await actions(lsp, uri, [dangling[1]])
+    assert (action.title, edits_of(action, uri)) == ("Change to `n1`", [t.TextEdit(doc.range("n19"), "n1")])
