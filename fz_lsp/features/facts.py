@@ -11,19 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from fz_lsp.analysis.model import Lane, Model, Node
-from fz_lsp.syntax.statements import Name, Ref
+from fz_lsp.analysis.model import Lane, Model, Node, Occurrence
+from fz_lsp.syntax.statements import Ref
 
 Kind = Literal["node", "lane"]
-
-
-@dataclass(frozen=True)
-class Occurrence:
-    """One place a node or lane ID is written: a declaration or a use."""
-
-    line: int
-    name: Name
-    declaration: bool
 
 
 @dataclass(frozen=True)
@@ -53,29 +44,15 @@ def uses(model: Model) -> list[Use]:
     return found
 
 
-def node_at_use(model: Model, line: int, ref: Ref) -> Node | None:
-    """The declaration the reference written at `line` resolves to."""
-    for reference in model.node_refs.get(ref.node.text, []):
-        if reference.line == line and reference.ref.node.start == ref.node.start:
-            return reference.node
-    return None
-
-
 def declarations(model: Model, node_id: str) -> list[Node]:
     return [node for node in model.nodes if node.id == node_id]
 
 
-def node_occurrences(model: Model, node: Node) -> list[Occurrence]:
-    """The declaration of `node` and every reference that resolves to it."""
-    found = [Occurrence(node.line, node.decl.node, True)]
-    found += [Occurrence(r.line, r.ref.node, False) for r in model.node_refs.get(node.id, []) if r.node is node]
-    found.sort(key=lambda o: (o.line, o.name.start))
-    return found
+def symbol_at(model: Model, line: int, column: int) -> Occurrence | None:
+    """The node or lane ID written at (line, column), resolved by the model's lane-aware rule."""
+    return model.symbol_at(line, column)
 
 
-def lane_occurrences(model: Model, lane_id: str) -> list[Occurrence]:
-    """Every header declaring `lane_id` and every `lane_id.` prefix (edge ends and loop members)."""
-    found = [Occurrence(lane.line, lane.id_name, True) for lane in model.lanes if lane.id == lane_id]
-    found += [Occurrence(use.line, use.name, False) for use in model.lane_refs.get(lane_id, [])]
-    found.sort(key=lambda o: (o.line, o.name.start))
-    return found
+def occurrences(model: Model, of: Occurrence | Node | Lane) -> list[Occurrence]:
+    """The declaration and every use that resolves to the same declaration as `of`, in file order."""
+    return model.occurrences(of)

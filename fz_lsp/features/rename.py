@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from fz_lsp.analysis.model import Model, Node
+from fz_lsp.analysis.model import Lane, Model, Node, Occurrence
 from fz_lsp.analysis.vocabulary import NODE_ID
 from fz_lsp.features import facts
 from fz_lsp.features.locate import locate
-from fz_lsp.syntax.statements import Comment, Edge, LaneHeader, Loop, Name, NodeDecl, Ref, Statement
+from fz_lsp.syntax.statements import Comment, LaneHeader, Name, NodeDecl
 
 LANE_ID = re.compile(r"[^\W\d](?:[\w-]*\w)?\Z")
 RESERVED = frozenset({"loop", "handle"})  # would read as a loop or a handle where prefixes stand
@@ -28,13 +28,19 @@ class RenameRefused(ValueError):
 
 @dataclass(frozen=True)
 class Subject:
-    """What a rename at a position would change: a node declaration or a lane ID."""
+    """What a rename at a position would change: a declared node or lane, found where it is written."""
 
     kind: str  # "node" or "lane"
     text: str
-    line: int
-    name: Name  # the occurrence under the cursor
-    node: Node | None = None
+    occurrence: Occurrence  # the one under the cursor
+
+    @property
+    def line(self) -> int:
+        return self.occurrence.line
+
+    @property
+    def name(self) -> Name:
+        return self.occurrence.name
 
 
 @dataclass(frozen=True)
@@ -72,35 +78,22 @@ def subject(model: Model, line: int, column: int) -> Subject:
         raise RenameRefused("nothing to rename here: put the cursor on a node ID or a lane ID")
     if _in_label(model, line, column):
         raise RenameRefused("labels and comments are text: edit them directly; rename works on node and lane IDs")
-    target = locate(model, line, column)
-    if target is None:
+    found = facts.symbol_at(model, line, column)
+    if found is None:
+        target = locate(model, line, column)
+        if target is not None and target.kind in _WHAT:
+            raise RenameRefused(f"`{target.name.text}` is {_WHAT[target.kind]}: only node and lane IDs can be renamed")
         raise RenameRefused("nothing to rename here: put the cursor on a node ID or a lane ID")
-    if target.kind in _WHAT:
-        raise RenameRefused(f"`{target.name.text}` is {_WHAT[target.kind]}: only node and lane IDs can be renamed")
-    if target.kind == "lane":
-        if target.text not in model.lane_table:
-            raise RenameRefused(f"no lane is called `{target.text}`: declare it before renaming it")
-        return Subject("lane", target.text, target.line, target.name)
-    statement = model.statements[line]
-    if target.declaration:
-        node = next((n for n in facts.declarations(model, target.text) if n.line == line), None)
-    else:
-        ref = _ref_at(statement, target.name)
-        node = None if ref is None else facts.node_at_use(model, line, ref)
-    if node is None:
-        raise RenameRefused(f"`{target.text}` is not declared: there is nothing to rename; declare it first")
-    if NODE_ID.match(node.id) is None:
-        raise RenameRefused(f"`{node.id}` is not a node ID (`n` and a number): fix the declaration first")
-    return Subject("node", target.text, target.line, target.name, node)
-
-
-def _ref_at(statement: Statement, name: Name) -> Ref | None:
-    refs: list[Ref] = []
-    if isinstance(statement, Edge):
-        refs = [statement.source.ref, statement.target.ref]
-    elif isinstance(statement, Loop):
-        refs = list(statement.members)
-    return next((ref for ref in refs if ref.node == name), None)
+    text = found.name.text
+    if found.kind == "lane":
+        if not isinstance(found.target, Lane):
+            raise RenameRefused(f"no lane is called `{text}`: declare it before renaming it")
+        return Subject("lane", text, found)
+    if not isinstance(found.target, Node):
+        raise RenameRefused(f"`{text}` is not declared: there is nothing to rename; declare it first")
+    if NODE_ID.match(text) is None:
+        raise RenameRefused(f"`{text}` is not a node ID (`n` and a number): fix the declaration first")
+    return Subject("node", text, found)
 
 
 def check_new_name(model: Model, found: Subject, new_name: str) -> None:
@@ -131,9 +124,4 @@ def rename(model: Model, line: int, column: int, new_name: str) -> list[Change]:
     check_new_name(model, found, new_name)
     if new_name == found.text:
         return []
-    if found.kind == "node":
-        assert found.node is not None
-        occurrences = facts.node_occurrences(model, found.node)
-    else:
-        occurrences = facts.lane_occurrences(model, found.text)
-    return [Change(o.line, o.name.start, o.name.end, new_name) for o in occurrences]
+    return [Change(o.line, o.name.start, o.name.end, new_name) for o in facts.occurrences(model, found.occurrence)]

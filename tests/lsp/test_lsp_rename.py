@@ -172,3 +172,19 @@ async def test_node_rename_round_trip_and_only_numbering_after(lsp: Session) -> 
     assert after[0].range == lsp.doc(text).range("n42:", length=3)
     back = await renamed(lsp, uri, text, 2, lsp.doc(text).pos("n42:"), "n2")
     assert back.encode("utf-8") == clean.encode("utf-8")
+
+
+async def test_rename_in_a_copied_lane_stays_in_the_copy(lsp: Session) -> None:
+    """Lane-aware resolution: the copy's `n1` and its unprefixed uses, not the original's."""
+    text = (
+        'Shop { # 商店 🛒\nn1: circle label:"开始 🚀"\nn2: rectangle label:"b"\nn1.handle(right) -> n2.handle(left)\n}\n'
+        'Copy { # 副本 🛒\nn1: circle label:"开始 🚀"\nn2: rectangle label:"b"\nn1.handle(right) -> n2.handle(left)\n'
+        "loop [再 🔁] n1 Shop.n1\n}\n"
+    )
+    uri = lsp.open(text)
+    doc = lsp.doc(text)
+    result = await rename(lsp, uri, doc.pos("n1.handle", occurrence=1, delta=1), "n3")
+    edits = edits_of(result, uri, 1, versioned(lsp))
+    expected = [doc.range("n1:", occurrence=1, length=2), doc.range("n1.handle", occurrence=1, length=2)]
+    expected.append(doc.range("n1", line=doc.line_of("loop")))
+    assert [(e.range, e.new_text) for e in edits] == [(rng, "n3") for rng in expected]
