@@ -24,6 +24,8 @@ from pygls.lsp.server import LanguageServer
 from fz_lsp import __version__
 from fz_lsp.analysis.config import CONFIG_FILE
 from fz_lsp.features import (
+    call_hierarchy,
+    code_lens,
     completion,
     diagnostics,
     edits,
@@ -31,6 +33,7 @@ from fz_lsp.features import (
     folding,
     formatting,
     hover,
+    inlay_hints,
     navigation,
     presentation,
     rename,
@@ -536,6 +539,52 @@ def on_rename(ls: FlowZapServer, params: types.RenameParams) -> types.WorkspaceE
     found = edits.text_edits(at.positions, ((c.line, c.start, c.end, c.text) for c in changes))
     versioned = ls.session.capabilities.versioned_document_changes
     return edits.workspace_edit(at.state.uri, at.state.version, found, versioned)
+
+
+@server.feature(types.TEXT_DOCUMENT_INLAY_HINT)
+def on_inlay_hint(ls: FlowZapServer, params: types.InlayHintParams) -> list[types.InlayHint]:
+    state, options = ls.session.document(params.text_document.uri), _options(ls)
+    if state is None or not options.inlay_labels:
+        return []
+    first, last = params.range.start.line, params.range.end.line
+    return inlay_hints.inlay_hints(state.model, ls.session.positions(state), first, last, options.inlay_max_length)
+
+
+@server.feature(types.TEXT_DOCUMENT_PREPARE_CALL_HIERARCHY)
+def on_prepare_call_hierarchy(
+    ls: FlowZapServer, params: types.CallHierarchyPrepareParams
+) -> list[types.CallHierarchyItem]:
+    if (at := ls.session.cursor(params.text_document.uri, params.position)) is None:
+        return []
+    return call_hierarchy.prepare(at.model, at.positions, at.state.uri, at.line, at.column)
+
+
+@server.feature(types.CALL_HIERARCHY_INCOMING_CALLS)
+def on_incoming_calls(
+    ls: FlowZapServer, params: types.CallHierarchyIncomingCallsParams
+) -> list[types.CallHierarchyIncomingCall]:
+    state = ls.session.document(params.item.uri)
+    if state is None:
+        return []
+    return call_hierarchy.incoming(state.model, ls.session.positions(state), state.uri, params.item)
+
+
+@server.feature(types.CALL_HIERARCHY_OUTGOING_CALLS)
+def on_outgoing_calls(
+    ls: FlowZapServer, params: types.CallHierarchyOutgoingCallsParams
+) -> list[types.CallHierarchyOutgoingCall]:
+    state = ls.session.document(params.item.uri)
+    if state is None:
+        return []
+    return call_hierarchy.outgoing(state.model, ls.session.positions(state), state.uri, params.item)
+
+
+@server.feature(types.TEXT_DOCUMENT_CODE_LENS)
+def on_code_lens(ls: FlowZapServer, params: types.CodeLensParams) -> list[types.CodeLens]:
+    state = ls.session.document(params.text_document.uri)
+    if state is None or not _options(ls).code_lens:
+        return []
+    return code_lens.code_lenses(state.model, ls.session.positions(state))
 
 
 def serve(tcp: str | None = None) -> int:

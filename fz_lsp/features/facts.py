@@ -56,3 +56,29 @@ def symbol_at(model: Model, line: int, column: int) -> Occurrence | None:
 def occurrences(model: Model, of: Occurrence | Node | Lane) -> list[Occurrence]:
     """The declaration and every use that resolves to the same declaration as `of`, in file order."""
     return model.occurrences(of)
+
+
+@dataclass(frozen=True)
+class Link:
+    """An edge between two declared nodes, where it is written."""
+
+    line: int
+    start: int
+    end: int
+    source: Node
+    target: Node
+
+
+def links(model: Model) -> list[Link]:
+    """Every edge whose two ends resolve, in file order."""
+    return [
+        Link(site.line, site.edge.start, site.edge.end, site.source.node, site.target.node)
+        for site in model.edges
+        if site.source.node is not None and site.target.node is not None
+    ]
+
+
+def node_written_at(model: Model, line: int, column: int) -> Node | None:
+    """The declared node whose ID (declaration or resolved use) is at (line, column)."""
+    found = model.symbol_at(line, column)
+    return found.target if found is not None and isinstance(found.target, Node) else None
