@@ -146,9 +146,10 @@ def diagnostics_of(text: str, keep: Keep) -> list[Diagnostic]:
     return analysed(text, keep)[1]
 
 
-def analysed(text: str, keep: Keep) -> tuple[Model, list[Diagnostic]]:
-    """The model of `text` and its diagnostics that `keep` retains."""
-    model = analyze_text(text)
+def analysed(text: str, keep: Keep, model: Model | None = None) -> tuple[Model, list[Diagnostic]]:
+    """The model of `text` (unless given, already up to date) and its diagnostics that `keep` retains."""
+    if model is None:
+        model = analyze_text(text)
     found = [d for d in model.diagnostics if keep(d)]
     probes = (Diagnostic(code, 0, 0, 0, "") for code in SEQUENCE_CODES)
     if any(keep(probe) for probe in probes):
@@ -174,10 +175,14 @@ def _identity(text_lines: list[str], diagnostic: Diagnostic) -> tuple[str, str, 
     return (diagnostic.code, line, diagnostic.start, diagnostic.end, title)
 
 
-def fix_all(text: str, keep: Keep) -> tuple[str, list[Applied]]:
-    """`text` with every offered fix that makes it better, and the fixes made, in the order made."""
+def fix_all(text: str, keep: Keep, model: Model | None = None) -> tuple[str, list[Applied]]:
+    """`text` with every offered fix that makes it better, and the fixes made, in the order made.
+
+    `model`, when given, is the model of `text` already (the server's open document): one
+    analysis fewer.
+    """
     current = text
-    model, found = analysed(current, keep)
+    model, found = analysed(current, keep, model)
     applied: list[Applied] = []
     useless: set[tuple[str, str, int, int, str]] = set()
     for _ in range(MAX_ROUNDS):

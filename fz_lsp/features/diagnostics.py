@@ -154,7 +154,7 @@ def fix_all_action(
         return None
     lines = model.lines
     text = "\n".join(lines)
-    fixed, applied = fix_all(text, shown_by(settings))
+    fixed, applied = fix_all(text, shown_by(settings), model)
     if not applied:
         return None
     new_lines = fixed.split("\n")

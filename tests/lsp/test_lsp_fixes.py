@@ -239,3 +239,18 @@ async def test_a_guess_that_would_redraw_an_edge_is_not_offered(lsp: Session) ->
     assert await actions(lsp, uri, [dangling[0]]) == []  # `n2` would draw n1 -> n2 twice
     [action] = await actions(lsp, uri, [dangling[1]])
     assert (action.title, edits_of(action, uri)) == ("Change to `n1`", [t.TextEdit(doc.range("n19"), "n1")])
+
+
+async def test_fix_all_after_edits_works_on_the_edited_document(lsp: Session) -> None:
+    uri = lsp.open(FIXED)
+    assert await actions(lsp, uri, [], only=[FIX_ALL]) == []
+    # Typed: `rectangle` becomes `rect` on the node after the Chinese and emoji label.
+    start = lsp.doc(FIXED).pos("rectangle", delta=4)
+    lsp.change(
+        uri, 2, t.TextDocumentContentChangePartial(range=t.Range(start, lsp.doc(FIXED).end("rectangle")), text="")
+    )
+    edited = FIXED.replace("rectangle", "rect", 1)
+    assert [d.code for d in await lsp.diagnostics(uri, 2)] == ["FZ212", "FZ212", "FZ205", "FZ212", "FZ212"]
+    [action] = await actions(lsp, uri, [], only=[FIX_ALL])
+    assert action.title == "Fix all FlowZap problems that have a safe fix (1 fix)"
+    assert apply_edits(edited, edits_of(action, uri), lsp.encoding) == FIXED
