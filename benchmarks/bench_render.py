@@ -16,7 +16,8 @@ handle side, labels in several scripts. For each size:
   order or full-width bands, and on some clustered graphs it fails ("trouble in init_rank"):
   the exit status is recorded, and the time is then the time to fail;
 * violations: the counts `render_checks.check` finds (bands, containment, overlap, sides,
-  orthogonality, columns must be 0; edges through a box and colliding labels are reported).
+  orthogonality, columns must be 0; edges through a box and colliding labels are reported), and
+  pairs of edges that run along one line for a stretch (`shared_segments`).
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ from benchlib import (
 
 sys.path.insert(0, str(REPO / "tests" / "render"))
 
-from render_checks import check, generate
+from render_checks import check, generate, shared_segments
 
 from fz_lsp.analysis import analyze_text
 from fz_lsp.render import layout, to_svg
@@ -112,6 +113,7 @@ def violations() -> list[dict[str, Any]]:
                 **{kind: len(items) for kind, items in found.hard().items()},
                 "through_box": len(found.through_box),
                 "label_collisions": len(found.labels),
+                "shared_segments": len(shared_segments(lay)),
             }
         )
     return rows
@@ -148,7 +150,17 @@ def main() -> int:
             ]
         )
     text = table(["diagram", "layout + SVG", "layout", "SVG", "dot -Tsvg", "dot / ours", "budget"], rows)
-    kinds = ["bands", "containment", "overlap", "orthogonal", "sides", "columns", "through_box", "label_collisions"]
+    kinds = [
+        "bands",
+        "containment",
+        "overlap",
+        "orthogonal",
+        "sides",
+        "columns",
+        "through_box",
+        "label_collisions",
+        "shared_segments",
+    ]
     text += "\n\n" + table(
         ["lanes", "nodes", "edges", "labels", *kinds],
         [[str(row[k]) for k in ("lanes", "nodes", "edges", "labels", *kinds)] for row in counts],

@@ -86,6 +86,7 @@ class Grid:
         self.h_track: list[int] = []
         self.routes: list[list[tuple[Ref, Ref]]] = []
         self.offset: dict[tuple[int, str], float] = {}  # (edge, "s"/"t") -> port offset along its side
+        self.port_count: dict[tuple[int, str], int] = {}
         self._spread_ports()
         self.label_v: dict[int, float] = {}  # V channel -> widest label that may sit in it
         self.label_h: dict[int, float] = {}  # H slot -> tallest label that may sit in it
@@ -109,6 +110,7 @@ class Grid:
         for (node, side), ends in sides.items():
             box = self.items[node].box
             length = box.height if side in ("left", "right") else box.width
+            self.port_count[(node, side)] = len(ends)
             if len(ends) > 1 and box.shape not in ("circle", "diamond"):
                 ends.sort()
                 step = min(14.0, length * 0.7 / (len(ends) - 1))
@@ -289,6 +291,27 @@ class Grid:
         self._reserve_h(chan1, index)
         return [start, (start[0], h1), (v, h1), (v, h2), (end[0], h2), end]
 
+    def _leans(self) -> tuple[list[int], list[int]]:
+        """Which side of its channel each segment's stubs come from: -1 left/above, +1 right/below.
+
+        Tracks are then ordered so that a stub never has to run along another edge's stub to
+        reach its track (an edge from the left column on a track left of one to the right column).
+        """
+        v_lean = [0] * len(self.v_segments)
+        h_lean = [0] * len(self.h_segments)
+        for route in self.routes:
+            last = len(route) - 1
+            for i, (x, y) in enumerate(route):
+                for j in (i - 1, i + 1):
+                    if not 0 <= j <= last:
+                        continue
+                    nx, ny = route[j]
+                    if x[0] == "v" and nx[0] == "n":
+                        v_lean[x[1]] += -1 if nx[2] == "r" else 1
+                    if y[0] == "h" and ny[0] == "n":
+                        h_lean[y[1]] += -1 if ny[2] == "b" else 1
+        return v_lean, h_lean
+
     def _hseg_to(self, slot: int, x: float, channel: int) -> Ref:
         """A horizontal run from a column centre to a vertical channel, covering the channel whole."""
         self.h_segments.append((slot, min(x, 2.0 * channel), max(x, 2.0 * channel + 1)))
@@ -298,7 +321,8 @@ class Grid:
 
     def measure(self) -> None:
         """Assign tracks, size channels, and fix every coordinate."""
-        h_count = _assign_tracks([(slot, lo, hi) for slot, lo, hi in self.h_segments], self.h_track)
+        v_lean, h_lean = self._leans()
+        h_count = _assign_tracks([(slot, lo, hi) for slot, lo, hi in self.h_segments], self.h_track, h_lean)
         # Rows and horizontal channels from top to bottom.
         row_height: dict[int, float] = {}
         for item in self.items:
@@ -336,7 +360,7 @@ class Grid:
         for channel, a, b in self.v_segments:
             ya, yb = self._y(a), self._y(b)
             v_intervals.append((channel, min(ya, yb), max(ya, yb)))
-        v_count = _assign_tracks(v_intervals, self.v_track)
+        v_count = _assign_tracks(v_intervals, self.v_track, v_lean)
         column_width = [0.0] * self.columns
         for item in self.items:
             if item.box.width > column_width[item.column]:
@@ -400,11 +424,14 @@ class Grid:
                         ys[("o", index, end)] = ys[("n", node, "m")]
                     else:
                         xs[("o", index, end)] = xs[("n", node, "c")]
-            target = link.target
-            if link.to_handle == "top":
-                ys[("j", index, "")] = ys[("n", target, "t")] - JOG
+            # A straight drop between offset points steps sideways next to the end with fewer
+            # points, where no other edge leaves at the x it steps to.
+            source, target = link.source, link.target
+            down = link.to_handle == "top"
+            if self.port_count.get((source, link.from_handle), 1) <= self.port_count.get((target, link.to_handle), 1):
+                ys[("j", index, "")] = ys[("n", source, "b")] + JOG if down else ys[("n", source, "t")] - JOG
             else:
-                ys[("j", index, "")] = ys[("n", target, "b")] + JOG
+                ys[("j", index, "")] = ys[("n", target, "t")] - JOG if down else ys[("n", target, "b")] + JOG
         slot_y, slot_h, h_count, h_track = self.slot_y, self.slot_h, self.h_count, self.h_track
         for index, (slot, _, _) in enumerate(self.h_segments):
             ys[("h", index, "")] = slot_y[slot] + slot_h[slot] * (h_track[index] + 1) / (h_count[slot] + 1)
@@ -447,8 +474,9 @@ def _port(node: int, side: str, edge: int, end: str) -> tuple[Ref, Ref]:
     return along, ("n", node, "t")
 
 
-def _assign_tracks(segments: list[tuple[int, float, float]], out: list[int]) -> dict[int, int]:
-    """Interval colouring per channel: overlapping (or touching) segments get different tracks."""
+def _assign_tracks(segments: list[tuple[int, float, float]], out: list[int], lean: list[int]) -> dict[int, int]:
+    """Interval colouring per channel: overlapping (or touching) segments get different tracks;
+    then the tracks of a channel are ordered by the lean of their segments (see `Grid._leans`)."""
     out[:] = [0] * len(segments)
     by_channel: dict[int, list[int]] = {}
     for index, (channel, _, _) in enumerate(segments):
@@ -471,6 +499,14 @@ def _assign_tracks(segments: list[tuple[int, float, float]], out: list[int]) -> 
             out[i] = track
             heapq.heappush(active, (hi, track))
         counts[channel] = used
+        if used > 1:
+            weight = [0] * used
+            for i in members:
+                weight[out[i]] += lean[i]
+            order = sorted(range(used), key=lambda k: (weight[k], k))
+            position = {track: rank for rank, track in enumerate(order)}
+            for i in members:
+                out[i] = position[out[i]]
     return counts
 
 

@@ -205,11 +205,15 @@ def check(layout: Layout) -> Violations:
     nodes = layout.nodes
     for node in nodes:
         lane = lanes[node.lane_index] if node.lane_index < len(lanes) else None
-        if lane is None or lane.id != node.lane or not (
-            lane.x - EPS <= node.x
-            and node.x + node.width <= lane.x + lane.width + EPS
-            and lane.y - EPS <= node.y
-            and node.y + node.height <= lane.y + lane.height + EPS
+        if (
+            lane is None
+            or lane.id != node.lane
+            or not (
+                lane.x - EPS <= node.x
+                and node.x + node.width <= lane.x + lane.width + EPS
+                and lane.y - EPS <= node.y
+                and node.y + node.height <= lane.y + lane.height + EPS
+            )
         ):
             found.containment.append(f"node {node.id} is not inside lane {node.lane}")
     order = sorted(range(len(nodes)), key=lambda i: nodes[i].x)
@@ -335,3 +339,43 @@ def generate(lanes: int, nodes: int, seed: int) -> str:
         text.extend(body[index])
         text.append("}")
     return "\n".join(text) + "\n"
+
+
+def shared_segments(layout: Layout) -> list[str]:
+    """Pairs of edges that run along one line for a stretch (collinear, overlapping by more than a
+    point), except where both end at the same point of a box: edges into one handle of a circle or a
+    diamond converge there."""
+    horizontal: dict[float, list[tuple[float, float, int]]] = {}
+    vertical: dict[float, list[tuple[float, float, int]]] = {}
+    ends: list[set[tuple[float, float]]] = []
+    for e, edge in enumerate(layout.edges):
+        points = edge.points
+        ends.append(
+            {(round(points[0][0], 2), round(points[0][1], 2)), (round(points[-1][0], 2), round(points[-1][1], 2))}
+        )
+        for a, b in itertools.pairwise(points):
+            if abs(a[1] - b[1]) < EPS and abs(a[0] - b[0]) > EPS:
+                horizontal.setdefault(round(a[1], 2), []).append((min(a[0], b[0]), max(a[0], b[0]), e))
+            elif abs(a[0] - b[0]) < EPS and abs(a[1] - b[1]) > EPS:
+                vertical.setdefault(round(a[0], 2), []).append((min(a[1], b[1]), max(a[1], b[1]), e))
+    found = []
+    for axis, lines in (("y", horizontal), ("x", vertical)):
+        for at, spans in lines.items():
+            spans.sort()
+            active: list[tuple[float, float, int]] = []
+            for lo, hi, e in spans:
+                active = [s for s in active if s[1] > lo + EPS]
+                for _, ohi, other in active:
+                    if other == e:
+                        continue
+                    stretch = (lo, min(hi, ohi))
+                    shared = ends[e] & ends[other]
+                    on_line = {p[0] if axis == "y" else p[1] for p in shared if (p[1] if axis == "y" else p[0]) == at}
+                    if any(stretch[0] - EPS <= q <= stretch[1] + EPS for q in on_line):
+                        continue
+                    a, b = layout.edges[other], layout.edges[e]
+                    found.append(
+                        f"{a.source}->{a.target} and {b.source}->{b.target} share {axis}={at} over {stretch[0]:.0f}..{stretch[1]:.0f}"
+                    )
+                active.append((lo, hi, e))
+    return found

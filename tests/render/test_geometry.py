@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from render_checks import Violations, check, generate
+from render_checks import Violations, check, generate, shared_segments
 
 from fz_lsp.analysis import analyze_text
 from fz_lsp.render import layout
@@ -32,6 +32,7 @@ def test_examples_have_no_violations(path: Path) -> None:
     assert _summary(found) == {}
     assert found.through_box == []
     assert found.labels == []
+    assert shared_segments(lay) == []
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from fz_lsp.render.text import text_width, wrap
 
 REPO = Path(__file__).resolve().parents[2]
 SOURCES = sorted((REPO / "examples").glob("*.fz")) + sorted((REPO / "examples" / "broken").glob("*.fz"))
-PIECES = ("}", "{", "n1", ".handle(", "top)", " -> ", "[label=\"", '"', "loop [", "]", "n99", "Lane.", "🎉", "审")
+PIECES = ("}", "{", "n1", ".handle(", "top)", " -> ", '[label="', '"', "loop [", "]", "n99", "Lane.", "🎉", "审")
 
 
 def _mutate(lines: list[str], rng: random.Random) -> list[str]:
@@ -59,13 +59,13 @@ def test_same_text_same_picture() -> None:
 def test_self_loops_and_duplicate_ids_draw() -> None:
     text = (
         "A { # A\n"
-        "n1: rectangle label:\"Self\"\n"
+        'n1: rectangle label:"Self"\n'
         "n1.handle(right) -> n1.handle(right)\n"
         "n1.handle(bottom) -> n1.handle(top)\n"
-        "n1.handle(left) -> n1.handle(left) [label=\"again\"]\n"
+        'n1.handle(left) -> n1.handle(left) [label="again"]\n'
         "}\n"
         "B { # B\n"
-        "n1: rectangle label:\"Copy\"\n"
+        'n1: rectangle label:"Copy"\n'
         "n1.handle(top) -> A.n1.handle(bottom)\n"
         "}\n"
     )
