@@ -125,6 +125,7 @@ class ServerManager implements vscode.Disposable {
 
     /** Stop and start again; `userAsked` when it comes from the command (then messages are shown again). */
     restart(userAsked: boolean): Promise<void> {
+        this.started = true;
         return this.enqueue(async () => {
             if (userAsked) {
                 this.output.info('Restart requested.');
@@ -156,6 +157,9 @@ class ServerManager implements vscode.Disposable {
             }
             this.restartTimer = setTimeout(() => {
                 this.restartTimer = undefined;
+                if (!this.started) {
+                    return; // no FlowZap document yet: the new settings apply when one opens
+                }
                 this.output.info('Server settings changed: restarting the server.');
                 void this.restart(false);
             }, 500);
