@@ -210,8 +210,17 @@ async function openFile(page, name) {
 async function searchSettings(page, query, description, tab) {
     const box = page.locator('.settings-editor .settings-header .suggest-input-container').first();
     const field = page.locator('.settings-editor .setting-item-contents', { hasText: description }).locator('input').first();
+    if (tab !== undefined) {
+        await page.locator('.settings-editor .settings-tabs-widget').getByText(tab).first().click();
+    }
+    const clear = page.locator('.settings-editor [aria-label^="Clear Settings Search Input"]').first();
     for (let attempt = 1; ; attempt += 1) {
+        // Clearing moves the focus into the search box; the click makes sure of it.
+        if ((await clear.isVisible()) && (await clear.getAttribute('aria-disabled')) !== 'true') {
+            await clear.click();
+        }
         await box.locator('.view-lines').first().click();
+        await page.waitForTimeout(300);
         await page.keyboard.press('ControlOrMeta+A');
         await page.keyboard.press('Backspace');
         await page.keyboard.type(query, { delay: 20 });
@@ -221,9 +230,6 @@ async function searchSettings(page, query, description, tab) {
             5000,
         ).then(() => true, () => false);
         if (typed) {
-            if (tab !== undefined) {
-                await page.locator('.settings-editor .settings-tabs-widget').getByText(tab).first().click();
-            }
             const shown = await field
                 .waitFor({ state: 'visible', timeout: 15000 })
                 .then(() => true)
