@@ -177,7 +177,10 @@ def test_exclude(tree: Path) -> None:
             "not valid TOML: Expected ']' at the end of a table declaration (at line 1, column 10)",
         ),
         ('[severity]\nFZ999 = "off"\n', "unknown code FZ999; codes run FZ001 to FZ505"),
-        ('[severty]\nFZ501 = "off"\n', "unknown setting `severty`; the settings are debounceMs, exclude, maxWaitMs, severity"),
+        (
+            '[severty]\nFZ501 = "off"\n',
+            "unknown setting `severty`; the settings are debounceMs, exclude, maxWaitMs, severity",
+        ),
         ('[severity]\nFZ101 = "loud"\n', "FZ101 = 'loud' is not a severity (off, hint, info, warning, error)"),
         ("[severity]\nFZ101 = 3\n", "FZ101 = 3 is not a severity (off, hint, info, warning, error)"),
         ('severity = "off"\n', '`severity` must be a table of codes, like { FZ501 = "off" }'),

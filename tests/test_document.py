@@ -73,7 +73,8 @@ def test_clamp(position: tuple[int, int], clamped: tuple[int, int]) -> None:
 def test_replace_within_a_line() -> None:
     source = SourceText(TEXT)
     untouched = list(source.statements)
-    assert source.replace((2, 21), (2, 23), "Order") == (2, 1, 1)
+    change = source.replace((2, 21), (2, 23), "Order")
+    assert (change.first, change.removed_count, change.added_count) == (2, 1, 1)
     assert source.lines[2] == 'n2: rectangle label:"Order"'
     assert source.text == TEXT.replace("订单", "Order")
     assert [a is b for a, b in zip(source.statements, untouched, strict=True)] == [True, True, False, True, True, True]
@@ -81,7 +82,8 @@ def test_replace_within_a_line() -> None:
 
 def test_replace_inserting_lines() -> None:
     source = SourceText(TEXT)
-    assert source.replace((3, 0), (3, 0), 'n3: diamond label:"Ok?"\n') == (3, 1, 2)
+    change = source.replace((3, 0), (3, 0), 'n3: diamond label:"Ok?"\n')
+    assert (change.first, change.removed_count, change.added_count) == (3, 1, 2)
     assert source.lines[3:5] == ['n3: diamond label:"Ok?"', "n1.handle(right) -> n2.handle(left)"]
     assert source.endings[3:5] == ["\n", "\n"]
     assert isinstance(source.statements[3], NodeDecl)
@@ -89,7 +91,8 @@ def test_replace_inserting_lines() -> None:
 
 def test_replace_joining_lines() -> None:
     source = SourceText(TEXT)
-    assert source.replace((1, 24), (2, 0), " ") == (1, 2, 1)
+    change = source.replace((1, 24), (2, 0), " ")
+    assert (change.first, change.removed_count, change.added_count) == (1, 2, 1)
     assert source.lines[1] == 'n1: circle label:"Start" n2: rectangle label:"订单"'
     assert len(source.lines) == 5
     assert source.statements[1].problem is not None
@@ -111,7 +114,8 @@ def test_replace_past_the_end_is_clamped() -> None:
 def test_lf_typed_after_cr_joins_into_crlf() -> None:
     source = SourceText("a\rb")
     # Typing "\n" at the start of line 1 completes the "\r" before it: still two lines.
-    assert source.replace((1, 0), (1, 0), "\n") == (0, 2, 2)
+    change = source.replace((1, 0), (1, 0), "\n")
+    assert (change.first, change.removed_count, change.added_count) == (0, 2, 2)
     assert (source.lines, source.endings) == (["a", "b"], ["\r\n", ""])
     assert source.text == "a\r\nb"
 

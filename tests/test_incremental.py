@@ -190,7 +190,8 @@ def test_random_edit_sequences_match_a_parse_from_scratch(data: st.DataObject) -
         before_lines = list(source.lines)
         before_statements = list(source.statements)
         with mock.patch.object(document, "parse_line", wraps=parse_line) as parser:
-            first, old_count, new_count = source.replace(start, end, new_text)
+            change = source.replace(start, end, new_text)
+        first, old_count, new_count = change.first, change.removed_count, change.added_count
         # Only the lines the edit produced were parsed, each once.
         assert [c.args for c in parser.call_args_list] == [(line,) for line in source.lines[first : first + new_count]]
         # Everything outside the spliced block is the same objects as before.
@@ -207,8 +208,9 @@ def test_random_edit_sequences_match_a_parse_from_scratch(data: st.DataObject) -
                 strict=True,
             )
         )
-        assert source.removed_lines == before_lines[first : first + old_count]
-        model.update(first, source.removed_statements, source.removed_lines, new_count)
+        assert list(change.removed_lines) == before_lines[first : first + old_count]
+        assert list(change.removed_statements) == before_statements[first : first + old_count]
+        model.update(change)
         check_against_scratch(source, model)
 
 
@@ -220,9 +222,9 @@ def test_typing_a_file_character_by_character() -> None:
     for char in target:
         line, column = len(source.lines) - 1, len(source.lines[-1])
         with mock.patch.object(document, "parse_line", wraps=parse_line) as parser:
-            first, _, new_count = source.replace((line, column), (line, column), char)
-        assert parser.call_count == new_count == (2 if char == "\n" else 1)
-        model.update(first, source.removed_statements, source.removed_lines, new_count)
+            change = source.replace((line, column), (line, column), char)
+        assert parser.call_count == change.added_count == (2 if char == "\n" else 1)
+        model.update(change)
     assert source.text == target
     check_against_scratch(source, model)
     assert model.diagnostics == []
@@ -233,8 +235,8 @@ def test_deleting_a_file_line_by_line_from_the_top() -> None:
     source = SourceText(text)
     model = Model(source.lines, source.statements)
     while len(source.lines) > 1:
-        first, old_count, new_count = source.replace((0, 0), (1, 0), "")
-        assert (first, old_count, new_count) == (0, 2, 1)
-        model.update(first, source.removed_statements, source.removed_lines, new_count)
+        change = source.replace((0, 0), (1, 0), "")
+        assert (change.first, change.removed_count, change.added_count) == (0, 2, 1)
+        model.update(change)
         check_against_scratch(source, model)
     assert source.text == ""

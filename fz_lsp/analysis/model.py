@@ -21,7 +21,7 @@ from fz_lsp.analysis.diagnostics import Diagnostic, Fix, Related, Replacement, r
 from fz_lsp.analysis.statement_checks import findings_for_line, label_findings
 from fz_lsp.analysis.suggestions import guesses
 from fz_lsp.analysis.vocabulary import closest_names, node_number
-from fz_lsp.syntax.document import paused_gc
+from fz_lsp.syntax.document import Edit, paused_gc
 from fz_lsp.syntax.statements import (
     Comment,
     Edge,
@@ -169,7 +169,14 @@ def _insert_by_line(nodes: list[Node], node: Node) -> None:
         nodes.insert(bisect.bisect_left([n.line for n in nodes], node.line), node)
 
 
-_STRUCTURAL = (LaneHeader, LaneClose, Comment)
+def _has_label_comment(statements: list[Statement]) -> bool:
+    """Whether a header without a label is followed by a `# comment` (which is then its label)."""
+    return any(
+        type(header) is LaneHeader and header.label is None and type(after) is Comment and after.text.startswith("#")
+        for header, after in itertools.pairwise(statements)
+    )
+
+
 _WORD = re.compile(r"[^\W\d][\w-]*")
 
 
@@ -185,8 +192,6 @@ class Model:
     def __init__(self, lines: list[str], statements: list[Statement]) -> None:
         self.lines = lines
         self.statements = statements
-        self.edit_first = 0
-        self.lines_before: list[str] = []
         with paused_gc():
             self._build()
 
@@ -310,6 +315,7 @@ class Model:
             if self._duplicates_stale:
                 self._recompute_duplicates()
             groups: list[Iterable[Diagnostic]] = [self._structure_diags, self._numbering, self._duplicates]
+            groups.extend(self._comments.values())
             groups.extend(self._local.values())
             groups.extend(self._context.values())
             groups.extend(self._per_id.values())
@@ -345,7 +351,8 @@ class Model:
         self._edges_by_key: dict[EdgeKey, list[EdgeSite]] = {}
         self._mentioned: dict[str, int] = {}  # words on lines that do not parse
         self._dangling: set[str] = set()
-        self._structure_diags: list[Diagnostic] = []
+        self._structure_diags: list[Diagnostic] = []  # lanes and braces: FZ003, FZ004, FZ005, FZ202
+        self._comments: dict[int, list[Diagnostic]] = {}  # FZ301, FZ302 and a label comment's own rules
         self._numbering: list[Diagnostic] = []
         self._local: dict[int, list[Diagnostic]] = {}
         self._context: dict[int, list[Diagnostic]] = {}
@@ -405,7 +412,18 @@ class Model:
                 self._mentioned[word] = self._mentioned.get(word, 0) + 1
                 ids.add(word)
         kind = type(statement)
-        if kind is Edge:
+        if kind is Comment:
+            is_label = index > 0 and _has_label_comment([self.statements[index - 1], statement])
+            self._comment(index, statement, is_label)  # type: ignore[arg-type]
+        elif kind is LaneHeader:
+            # The same lane ID in the same place (`update` checked): a new label, or new spacing.
+            header: LaneHeader = statement  # type: ignore[assignment]
+            at = bisect.bisect_left([lane.line for lane in self.lanes], index)
+            lane_of_header = self.lanes[at]
+            lane_of_header.header = header
+            if header.label is not None:
+                lane_of_header.label = header.display_label
+        elif kind is Edge:
             edge: Edge = statement  # type: ignore[assignment]
             source = self._reference(index, edge.source.ref, "source", lane)
             target = self._reference(index, edge.target.ref, "target", lane)
@@ -472,14 +490,15 @@ class Model:
         else:
             del self._numbers[bisect.bisect_left(self._numbers, number)]
 
-    def _remove_line(self, index: int) -> set[str]:
-        """Undo `_add_line` for a line about to change."""
+    def _remove_line(self, index: int, text: str) -> set[str]:
+        """Undo `_add_line` for a line about to change; `text` is what the line said."""
         ids: set[str] = set()
         self._local.pop(index, None)
         self._context.pop(index, None)
+        self._comments.pop(index, None)
         if index in self._broken:
             self._broken.discard(index)
-            for word in set(_WORD.findall(self.lines_before[index - self.edit_first])):
+            for word in set(_WORD.findall(text)):
                 self._mentioned[word] -= 1
                 ids.add(word)
         references: list[Reference] = []
@@ -531,22 +550,17 @@ class Model:
 
     # --- keeping up with edits ----------------------------------------------------------------
 
-    def update(self, first: int, removed: list[Statement], removed_lines: list[str], added_count: int) -> None:
-        """Bring the model up to date after lines `first`.. were replaced.
+    def update(self, edit: Edit) -> None:
+        """Bring the model up to date after `edit`; its new lines are already in `self.statements`.
 
-        `removed` are the statements (and texts) that were there; the new ones are
-        already in `self.statements`. Edits that touch lane structure rebuild; edits that
-        add or remove lines inside a lane move everything below them first.
+        What the lines removed had registered is taken out, everything below moves by the
+        change in line count, and the new lines are registered; then only the node IDs and
+        edges they touch are resolved and checked again.
         """
+        first, removed, added_count = edit.first, edit.removed_statements, edit.added_count
         added = self.statements[first : first + added_count]
-        self.edit_first, self.lines_before = first, removed_lines
-        delta = added_count - len(removed)
-        if (
-            any(isinstance(s, _STRUCTURAL) for s in removed)
-            or any(isinstance(s, _STRUCTURAL) for s in added)
-            or (first > 0 and isinstance(self.statements[first - 1], LaneHeader))
-            or (delta and any(d.fix is not None and d.code == "FZ003" for d in self._structure_diags))
-        ):
+        delta = edit.delta
+        if self._needs_rebuild(edit):
             with paused_gc():
                 self._build()
             return
@@ -555,10 +569,10 @@ class Model:
         # Numbering depends on which IDs are declared where, not on labels or shapes.
         declared_before = [(i, s.node) for i, s in enumerate(removed) if type(s) is NodeDecl]
         declared_after = [(i, s.node) for i, s in enumerate(added) if type(s) is NodeDecl]
-        for index in range(first, first + len(removed)):
-            ids |= self._remove_line(index)
+        for index, text in enumerate(edit.removed_lines, first):
+            ids |= self._remove_line(index, text)
         if delta:
-            self._shift(first + len(removed), delta)
+            self._shift(first + edit.removed_count, delta)
         for index in range(first, first + added_count):
             ids |= self._add_line(index, self.statements[index], lane)
         for node_id in ids:
@@ -584,6 +598,26 @@ class Model:
         self._loops = None
         self._diagnostics = None
         self._sequence = None
+
+    def _needs_rebuild(self, edit: Edit) -> bool:
+        """Whether `edit` changes what the model cannot follow line by line; one clause per reason."""
+        first = edit.first
+        removed, added = edit.removed_statements, self.statements[first : first + edit.added_count]
+        # A `}` typed or deleted re-pairs braces: lane extents and every line's lane can move.
+        if any(type(s) is LaneClose for s in removed) or any(type(s) is LaneClose for s in added):
+            return True
+        # A lane header appears, goes, moves or changes its ID (lane table, prefixes, extents).
+        # A header that gains or loses its `# label` changes what the comment below it is.
+        headers_before = [(i, s.lane, s.label is None) for i, s in enumerate(removed) if type(s) is LaneHeader]
+        headers_after = [(i, s.lane, s.label is None) for i, s in enumerate(added) if type(s) is LaneHeader]
+        if headers_before != headers_after:
+            return True
+        # A `# comment` right below a header without a label is that lane's label (FZ301): the
+        # edit must not make or unmake, or touch, such a pair.
+        above = [self.statements[first - 1]] if first > 0 else []
+        below_at = first + edit.added_count
+        below = [self.statements[below_at]] if below_at < len(self.statements) else []
+        return _has_label_comment([*above, *removed, *below]) or _has_label_comment([*above, *added, *below])
 
     def _shift(self, start: int, delta: int) -> None:
         """Move everything on line `start` or below by `delta` lines (lines were added or removed)."""
@@ -644,6 +678,7 @@ class Model:
         self._numbering = moved_list(self._numbering)
         self._duplicates = moved_list(self._duplicates)
         self._structure_diags = moved_list(self._structure_diags)
+        self._comments = {moved(line): moved_list(found) for line, found in self._comments.items()}
         self._broken = {moved(line) for line in self._broken}
 
     # --- diagnostics by what they depend on -----------------------------------------------------
@@ -941,7 +976,6 @@ class Model:
         last_line = len(statements) - 1
         stack: list[Lane] = []
         children: dict[int, list[Lane]] = {}
-        label_lines: set[int] = set()
         for index, statement in enumerate(statements):
             kind = type(statement)
             if kind is LaneHeader:
@@ -952,7 +986,7 @@ class Model:
                     if isinstance(after, Comment) and after.text.startswith("#"):
                         lane.label = after.text[1:].strip()
                         lane.label_line = index + 1
-                        label_lines.add(index + 1)
+
                 if stack:
                     lane.parent = stack[-1]
                     children.setdefault(id(stack[-1]), []).append(lane)
@@ -966,8 +1000,7 @@ class Model:
                 else:
                     brace: Name = statement.brace  # type: ignore[union-attr]
                     diagnostics.append(Diagnostic("FZ004", index, brace.start, brace.end, "`}` closes no lane"))
-            elif kind is Comment:
-                self._comment(index, statement, index in label_lines)  # type: ignore[arg-type]
+            # Comments get their diagnostics with the other lines, in `_add_line`.
         for lane in stack:  # never closed
             inner = children.get(id(lane))
             name = lane.id_name
@@ -1022,13 +1055,12 @@ class Model:
                 lanes.append(current)
 
     def _comment(self, index: int, comment: Comment, is_label: bool) -> None:
+        found = self._comments[index] = []
         if is_label:
             # It is the lane's label after all: the label rules apply to it too.
-            self._structure_diags.extend(
-                Diagnostic(f.code, index, f.start, f.end, f.message) for f in label_findings(comment)
-            )
+            found.extend(Diagnostic(f.code, index, f.start, f.end, f.message) for f in label_findings(comment))
             header_line = self.lines[index - 1]
-            self._structure_diags.append(
+            found.append(
                 Diagnostic(
                     "FZ301",
                     index,
@@ -1046,7 +1078,7 @@ class Model:
                 )
             )
         else:
-            self._structure_diags.append(
+            found.append(
                 Diagnostic(
                     "FZ302",
                     index,

@@ -22,9 +22,9 @@ class DocumentState:
     def replace(self, start: tuple[int, int], end: tuple[int, int], text: str) -> None:
         """Apply one edit in code-point positions; the model follows it incrementally."""
         source = self.source
-        first, _, new_count = source.replace(start, end, text)
+        edit = source.replace(start, end, text)
         if self._model is not None:
-            self._model.update(first, source.removed_statements, source.removed_lines, new_count)
+            self._model.update(edit)
 
     def set_text(self, text: str) -> None:
         self.source = SourceText(text)

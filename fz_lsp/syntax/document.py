@@ -12,6 +12,7 @@ import contextlib
 import gc
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from fz_lsp.syntax.parser import parse_line, parse_lines
 from fz_lsp.syntax.statements import Statement
@@ -49,6 +50,29 @@ def split_lines(text: str) -> tuple[list[str], list[str]]:
     return lines, endings
 
 
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """What one `SourceText.replace` did, in whole lines: all an analysis needs to follow it.
+
+    Lines `first` .. `first + len(removed_lines) - 1` (with their statements) were
+    replaced by `added_count` new lines, which start at `first` in the source now.
+    """
+
+    first: int
+    removed_lines: tuple[str, ...]
+    removed_statements: tuple[Statement, ...]
+    added_count: int
+
+    @property
+    def removed_count(self) -> int:
+        return len(self.removed_lines)
+
+    @property
+    def delta(self) -> int:
+        """How many lines the file gained (negative: lost)."""
+        return self.added_count - len(self.removed_lines)
+
+
 class SourceText:
     """Lines, line endings and one statement per line.
 
@@ -60,9 +84,6 @@ class SourceText:
         self.lines, self.endings = split_lines(text)
         with paused_gc():
             self.statements: list[Statement] = parse_lines(self.lines)
-        # What the last `replace` took out, for an analysis that updates itself.
-        self.removed_lines: list[str] = []
-        self.removed_statements: list[Statement] = []
 
     @property
     def text(self) -> str:
@@ -76,11 +97,8 @@ class SourceText:
             return len(self.lines) - 1, len(self.lines[-1])
         return line, max(0, min(column, len(self.lines[line])))
 
-    def replace(self, start: tuple[int, int], end: tuple[int, int], new_text: str) -> tuple[int, int, int]:
-        """Replace the text between two (line, column) positions.
-
-        Returns (first line, old line count, new line count) of the spliced block.
-        """
+    def replace(self, start: tuple[int, int], end: tuple[int, int], new_text: str) -> Edit:
+        """Replace the text between two (line, column) positions; the `Edit` says which lines changed."""
         (first, first_column), (last, last_column) = self.clamp(*start), self.clamp(*end)
         if (last, last_column) < (first, first_column):
             (first, first_column), (last, last_column) = (last, last_column), (first, first_column)
@@ -94,10 +112,8 @@ class SourceText:
             # The block ended with a line break: the empty piece after it is the next line's start.
             lines.pop()
             endings.pop()
-        old_count = last - first + 1
-        self.removed_lines = self.lines[first : last + 1]
-        self.removed_statements = self.statements[first : last + 1]
+        edit = Edit(first, tuple(self.lines[first : last + 1]), tuple(self.statements[first : last + 1]), len(lines))
         self.lines[first : last + 1] = lines
         self.endings[first : last + 1] = endings
         self.statements[first : last + 1] = [parse_line(line) for line in lines]
-        return first, old_count, len(lines)
+        return edit
