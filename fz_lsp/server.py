@@ -452,14 +452,25 @@ def on_range_formatting(ls: FlowZapServer, params: types.DocumentRangeFormatting
 tokens_sent = semantic_tokens.Results()
 
 
+def _plain_tokens(tokens: types.SemanticTokens) -> dict[str, Any]:
+    """The token array handed to the JSON encoder as it is: cattrs would copy 100,000s of ints one by one."""
+    plain: dict[str, Any] = {"data": tokens.data}
+    if tokens.result_id is not None:
+        plain["resultId"] = tokens.result_id
+    return plain
+
+
+server.protocol._converter.register_unstructure_hook(types.SemanticTokens, _plain_tokens)
+
+
 def _tokens(ls: FlowZapServer, uri: str, first: int = 0, last: int | None = None) -> list[int] | None:
     """Tokens of the open document, or None when there is none or they cannot be made."""
     state = ls.session.document(uri)
     if state is None:
         return None
     try:
-        declared = facts.declared_node_ids(state.model)
-        return semantic_tokens.encode(state.lines, state.source.statements, declared, ls.session.encoding, first, last)
+        dangling = facts.dangling_node_ids(state.model)
+        return semantic_tokens.encode(state.lines, state.source.statements, dangling, ls.session.encoding, first, last)
     except Exception as error:  # never an error while typing: the caller answers with the last good tokens
         ls.report_server_error(error, None)
         return None

@@ -32,9 +32,9 @@ def lane_spans(model: Model) -> list[tuple[Lane, int, int, bool]]:
     return [(lane, lane.line, lane.end_line, lane.closed) for lane in model.lanes]
 
 
-def declared_node_ids(model: Model) -> set[str]:
-    """IDs declared anywhere; a reference to any other ID is dangling."""
-    return {node.id for node in model.nodes}
+def dangling_node_ids(model: Model) -> set[str]:
+    """IDs referenced in edges or loops that no node declares."""
+    return {node_id for node_id in model.node_refs if node_id not in model.node_table}
 
 
 def uses(model: Model) -> list[Use]:

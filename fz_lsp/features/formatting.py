@@ -15,7 +15,6 @@ newline.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -26,18 +25,20 @@ from fz_lsp.features.positions import Positions
 from fz_lsp.syntax.document import split_lines
 from fz_lsp.syntax.parser import parse_lines
 from fz_lsp.syntax.statements import (
+    Attribute,
     Blank,
     Comment,
     Edge,
+    Endpoint,
     LaneClose,
     LaneHeader,
     Loop,
     NodeDecl,
+    Ref,
     Statement,
 )
 
 BOM = "\ufeff"
-_STRING_OR_SPACE = re.compile(r'"(?:[^"\\]|\\.)*"?|\s+')
 
 
 class FormatRefused(Exception):
@@ -51,18 +52,28 @@ class FormatRefused(Exception):
         super().__init__(f"not formatted: syntax error{plural} on line{plural} {shown}; fix {them} first")
 
 
-def squeeze(text: str) -> str:
-    """`text` without whitespace outside double-quoted strings (what formatting may not change)."""
-    return _STRING_OR_SPACE.sub(lambda m: m.group() if m.group().startswith('"') else "", text)
-
-
 def line_ending(endings: Sequence[str]) -> str:
     """The file's line ending: the first one it uses (LF for a file of one line)."""
     return next((ending for ending in endings if ending), "\n")
 
 
-def _statement_text(line: str, statement: Statement) -> str | None:
-    """The canonical text of one statement, without indentation; None for a blank line."""
+def _ref(ref: Ref) -> str:
+    return ref.node.text if ref.lane is None else f"{ref.lane.text}.{ref.node.text}"
+
+
+def _endpoint(endpoint: Endpoint) -> str:
+    handle = endpoint.handle
+    if handle is None:
+        return _ref(endpoint.ref)
+    return f"{_ref(endpoint.ref)}.{handle.keyword.text}({handle.direction.text})"
+
+
+def _attribute(attribute: Attribute) -> str:
+    return attribute.key.text + attribute.separator.text + attribute.value.raw
+
+
+def _statement_text(statement: Statement) -> str | None:
+    """The canonical text of one statement from its tokens, without indentation; None for a blank line."""
     kind = type(statement)
     if kind is Blank:
         return None
@@ -81,22 +92,23 @@ def _statement_text(line: str, statement: Statement) -> str | None:
     if kind is NodeDecl:
         decl: NodeDecl = statement  # type: ignore[assignment]
         parts = [f"{decl.node.text}: {decl.shape.text}"]
-        parts.extend(squeeze(line[a.key.start : a.value.end]) for a in decl.attributes)
+        parts.extend(_attribute(a) for a in decl.attributes)
         return " ".join(parts)
     if kind is Edge:
         edge: Edge = statement  # type: ignore[assignment]
-        source = squeeze(line[edge.source.start : edge.source.end])
-        target = squeeze(line[edge.target.start : edge.target.end])
-        text = f"{source} -> {target}"
+        text = f"{_endpoint(edge.source)} -> {_endpoint(edge.target)}"
         if edge.label is not None:
-            text += " " + squeeze(line[edge.label_start : edge.label_end])
+            text += f" [{_attribute(edge.label)}]"
         return text
     if kind is Loop:
         loop: Loop = statement  # type: ignore[assignment]
         parts = [loop.keyword.text, loop.text.text]
-        parts.extend(squeeze(line[m.start : m.end]) for m in loop.members)
+        parts.extend(_ref(m) for m in loop.members)
         return " ".join(parts)
-    return line.strip()  # not reached for a line without a problem; kept as written
+    return None  # not reached for a line without a problem
+
+
+_NO_WHITESPACE = str.maketrans(dict.fromkeys(" \t\f\v\r\n", None))
 
 
 @dataclass(frozen=True)
@@ -154,9 +166,10 @@ def layout(lines: Sequence[str], endings: Sequence[str], statements: Sequence[St
         if statement.problem is not None:
             replacements[index] = [*extra, line]
             continue
-        text = _statement_text(body, statement)
-        assert text is not None
-        if squeeze(text) != squeeze(body.rstrip()):  # never more than whitespace: keep the line as written
+        text = _statement_text(statement)
+        # Never more than whitespace: the same characters otherwise, in the same order (strings are
+        # copied whole from their tokens); anything else keeps the line as written.
+        if text is None or (text != body.strip() and text.translate(_NO_WHITESPACE) != body.translate(_NO_WHITESPACE)):
             replacements[index] = [*extra, line]
             continue
         replacements[index] = [*extra, bom + pad * level + text]

@@ -106,12 +106,12 @@ class LineTokens:
     nodes: tuple[tuple[int, str], ...]  # (token index, node ID) of references, for `dangling`
 
 
-_memo: OrderedDict[tuple[str, str], LineTokens] = OrderedDict()
+_memos: dict[str, dict[str, LineTokens]] = {}  # per encoding: line text -> its tokens
 
 
 def _encode(line: str, statement: Statement, encoding: str) -> LineTokens:
-    key = (line, encoding)
-    found = _memo.get(key)
+    memo = _memos.setdefault(encoding, {})
+    found = memo.get(line)
     if found is not None:
         return found
     columns = _unit_columns(line, encoding)
@@ -128,39 +128,47 @@ def _encode(line: str, statement: Statement, encoding: str) -> LineTokens:
         if node is not None:
             nodes.append((len(data) // 5 - 1, node))
     found = LineTokens(data, tuple(nodes))
-    if len(_memo) >= MEMO_LINES:
-        _memo.popitem(last=False)
-    _memo[key] = found
+    if len(memo) >= MEMO_LINES:
+        memo.clear()  # a bound, not a policy: lines come back on the next request
+    memo[line] = found
     return found
 
 
 def encode(
     lines: Sequence[str],
     statements: Sequence[Statement],
-    declared: set[str],
+    dangling: set[str],
     encoding: str,
     first: int = 0,
     last: int | None = None,
 ) -> list[int]:
-    """The LSP integer encoding of the tokens on lines `first`..`last` (default: all)."""
+    """The LSP integer encoding of the tokens on lines `first`..`last` (default: all).
+
+    `dangling` are the referenced IDs that no node declares.
+    """
+    memo = _memos.setdefault(encoding, {})
+    get = memo.get
     data: list[int] = []
+    extend = data.extend
     previous_line = 0
     end = len(lines) - 1 if last is None else min(last, len(lines) - 1)
     for index in range(max(0, first), end + 1):
-        tokens = _encode(lines[index], statements[index], encoding)
+        line = lines[index]
+        tokens = get(line) or _encode(line, statements[index], encoding)
         if not tokens.data:
             continue
         at = len(data)
-        data += tokens.data
+        extend(tokens.data)
         data[at] = index - previous_line
         previous_line = index
-        for token, node in tokens.nodes:
-            if node not in declared:
-                data[at + token * 5 + 4] |= DANGLING
+        if dangling and tokens.nodes:
+            for token, node in tokens.nodes:
+                if node in dangling:
+                    data[at + token * 5 + 4] |= DANGLING
     return data
 
 
-def _first_difference(old: list[int], new: list[int]) -> int:
+def _common_prefix(old: list[int], new: list[int]) -> int:
     """Length of the common prefix, compared a block at a time (slices compare in C)."""
     limit = min(len(old), len(new))
     start = 0
@@ -175,18 +183,30 @@ def _first_difference(old: list[int], new: list[int]) -> int:
     return limit
 
 
+def _common_suffix(old: list[int], new: list[int], room: int) -> int:
+    """Length of the common suffix, at most `room`, compared a block at a time from the end."""
+    count = 0
+    step = 4096
+    while count < room:
+        size = min(step, room - count)
+        if old[len(old) - count - size : len(old) - count] != new[len(new) - count - size : len(new) - count]:
+            while count < room and old[len(old) - 1 - count] == new[len(new) - 1 - count]:
+                count += 1
+            return count
+        count += size
+    return count
+
+
 def delta(old: list[int], new: list[int]) -> list[types.SemanticTokensEdit]:
     """One edit that turns `old` into `new` (none when equal)."""
-    prefix = _first_difference(old, new)
+    prefix = _common_prefix(old, new)
     if prefix == len(old) == len(new):
         return []
-    room = min(len(old), len(new)) - prefix
-    suffix = min(_first_difference(old[::-1][:room], new[::-1][:room]), room)
-    return [
-        types.SemanticTokensEdit(
-            start=prefix, delete_count=len(old) - prefix - suffix, data=new[prefix : len(new) - suffix]
-        )
-    ]
+    suffix = _common_suffix(old, new, min(len(old), len(new)) - prefix)
+    edit = types.SemanticTokensEdit(
+        start=prefix, delete_count=len(old) - prefix - suffix, data=new[prefix : len(new) - suffix]
+    )
+    return [edit]
 
 
 class Results:

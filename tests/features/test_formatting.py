@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from reshape_samples import CORPUS, SAMPLE, graph, mangle, model_of
 
-from fz_lsp.features.formatting import FormatRefused, format_edits, format_text, squeeze
+from fz_lsp.features.formatting import FormatRefused, format_edits, format_text
 from fz_lsp.syntax.document import SourceText
 from fz_lsp.syntax.statements import Comment, LaneHeader
 
 SEEDS = range(12)
+_STRING_OR_SPACE = re.compile(r'"(?:[^"\\]|\\.)*"?|\s+')
+
+
+def squeeze(text: str) -> str:
+    """`text` without whitespace outside double-quoted strings."""
+    return _STRING_OR_SPACE.sub(lambda m: m.group() if m.group().startswith('"') else "", text)
 
 
 def texts_in_place(text: str) -> list[tuple[str, ...]]:
