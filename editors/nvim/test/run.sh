@@ -120,6 +120,7 @@ for version in $versions; do
     0.7)
       if install_nvim07; then
         run_case nvim-0.7-setup "$nvim07" setup -c "luafile $here/e2e.lua"
+        run_case nvim-0.7-reshape "$nvim07" setup -c "luafile $here/reshape.lua"
       else
         status=1
         summary+=("FAIL nvim-0.7: could not install Debian's neovim 0.7")
@@ -131,6 +132,7 @@ for version in $versions; do
         run_case nvim-0.11-start "$nvim011" start -l "$here/e2e.lua"
         run_case nvim-0.11-enable "$nvim011" enable -l "$here/e2e.lua"
         run_case nvim-0.11-readme-snippet "$nvim011" readme -l "$here/e2e.lua"
+        run_case nvim-0.11-reshape "$nvim011" setup -l "$here/reshape.lua"
         # Zero-install: no fz-lsp on PATH; :FlowZapInstall builds it from this checkout.
         PATH=$(printf '%s' "$PATH" | tr ':' '\n' | while read -r dir; do
           [ -x "$dir/fz-lsp" ] || printf '%s\n' "$dir"

@@ -21,6 +21,8 @@ import { activeInterpreter, isPythonExtensionInstalled, onDidChangeInterpreter }
 import { watchFileAssociations } from './fileAssociation';
 import { dropQuietly } from './requestFailures';
 import { importStrategy, LocateResult, locateServer, ServerCommand } from './serverLocator';
+import { RESHAPE_SETTINGS, ReshapeSettings, toReshapeSettings } from './reshape';
+import { renumberNodes } from './renumber';
 import { configurationAnswer, ServerSettings, SettingProblem, toServerSettings } from './settings';
 
 const LANGUAGE_ID = 'flowzap';
@@ -45,6 +47,7 @@ export function activate(context: vscode.ExtensionContext): void {
         manager,
         vscode.commands.registerCommand('flowzap.restartServer', () => manager?.restart(true)),
         vscode.commands.registerCommand('flowzap.showServerOutput', () => output.show(true)),
+        vscode.commands.registerCommand('flowzap.renumberNodes', () => renumberNodes(LANGUAGE_ID)),
         vscode.workspace.onDidChangeConfiguration((event) => manager?.onConfigurationChanged(event)),
     );
     // The extension also wakes up for other languages that claim *.fz (Fuzion): the server starts
@@ -64,9 +67,15 @@ export async function deactivate(): Promise<void> {
 }
 
 /** The settings the server gets under `fz-lsp`, for one resource (or the workspace). */
-function serverSettings(scope: vscode.ConfigurationScope | undefined, problems?: SettingProblem[]): ServerSettings {
+function serverSettings(
+    scope: vscode.ConfigurationScope | undefined,
+    problems?: SettingProblem[],
+): ServerSettings & ReshapeSettings {
     const config = vscode.workspace.getConfiguration('flowzap', scope);
-    return toServerSettings(config.get<unknown>('debounceMs'), config.get<unknown>('severity'), problems);
+    return {
+        ...toServerSettings(config.get<unknown>('debounceMs'), config.get<unknown>('severity'), problems),
+        ...toReshapeSettings((key) => config.get<unknown>(key)),
+    };
 }
 
 /**
@@ -165,7 +174,11 @@ class ServerManager implements vscode.Disposable {
             }, 500);
             return;
         }
-        if (event.affectsConfiguration('flowzap.debounceMs') || event.affectsConfiguration('flowzap.severity')) {
+        if (
+            event.affectsConfiguration('flowzap.debounceMs') ||
+            event.affectsConfiguration('flowzap.severity') ||
+            RESHAPE_SETTINGS.some((setting) => event.affectsConfiguration(setting))
+        ) {
             const problems: SettingProblem[] = [];
             const settings = serverSettings(undefined, problems);
             this.reportSettingProblems(problems);

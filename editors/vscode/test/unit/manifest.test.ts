@@ -45,7 +45,7 @@ describe('package.json', () => {
     test('every contributed command is registered by the extension', () => {
         const source = read('src/extension.ts');
         const ids = manifest.contributes.commands.map((c: { command: string }) => c.command);
-        assert.deepEqual(ids, ['flowzap.restartServer', 'flowzap.showServerOutput']);
+        assert.deepEqual(ids, ['flowzap.restartServer', 'flowzap.showServerOutput', 'flowzap.renumberNodes']);
         assert.equal(manifest.contributes.commands[0].category, 'FlowZap');
         assert.equal(manifest.contributes.commands[0].title, 'Restart Language Server');
         for (const id of ids) {
@@ -56,7 +56,11 @@ describe('package.json', () => {
     test('settings mirror the server and the client', () => {
         const props = manifest.contributes.configuration.properties;
         assert.deepEqual(Object.keys(props).sort(), [
+            'flowzap.codeLens',
             'flowzap.debounceMs',
+            'flowzap.format.indent',
+            'flowzap.inlayHints.labels',
+            'flowzap.inlayHints.maxLength',
             'flowzap.server.args',
             'flowzap.server.importStrategy',
             'flowzap.server.path',
