@@ -48,6 +48,7 @@ class Lane:
     closed: bool
     parent: Lane | None = None
     nodes: list[Node] = field(default_factory=list)
+    cut_by: Lane | None = None  # an unclosed lane ends right above the next lane's header
 
     @property
     def id_name(self) -> Name:
@@ -655,6 +656,9 @@ class Model:
                 lane.end_line = moved(lane.end_line)
             if lane.label_line is not None:
                 lane.label_line = moved(lane.label_line)
+        for lane in self.lanes:
+            if lane.cut_by is not None:  # its last line may have been in the edit: it ends above the next
+                lane.end_line = lane.cut_by.line - 1
         self._segment_starts[:] = [moved(line) for line in self._segment_starts]
         # The per-line tables are large: shift with plain loops, re-keyed by the new lines.
         for node in self._nodes_at.values():
@@ -1008,6 +1012,7 @@ class Model:
                 # The usual slip: a missing `}` before the next lane. End the lane there.
                 following = inner[0]
                 lane.end_line = following.line - 1
+                lane.cut_by = following
                 for child in inner:
                     if child.parent is lane:
                         child.parent = None

@@ -1,10 +1,13 @@
 """Incremental editing is exact: after every edit, the same result as a parse from scratch.
 
-Random edit sequences (typing, deleting, joining and splitting lines, pasting pieces of
-valid files, CRLF and CR breaks, non-ASCII text) are applied with `SourceText.replace`,
-with the model following each edit through `Model.update`. After every edit the lines,
-endings, statements, model and diagnostics must equal those of a fresh parse of the
-whole text, and only the lines the edit produced may have been parsed again.
+The one property suite for `SourceText.replace` and `Model.update`. Random edit
+sequences mix every kind of edit a user makes - a keystroke in a lane header's label or
+ID, on a lane's first node line, in a comment, inserting and deleting lines, typing and
+deleting a `}` (braces re-pair), typing, joining and splitting lines, pasting pieces of
+valid files, CRLF and CR breaks, non-ASCII text. After every edit the lines, endings,
+statements, model (lanes, what each reference resolves to, diagnostics) must equal those
+of a fresh parse of the whole text, and only the lines the edit produced may have been
+parsed again.
 """
 
 from __future__ import annotations
@@ -20,8 +23,9 @@ from fz_lsp.analysis.model import Model
 from fz_lsp.syntax import document
 from fz_lsp.syntax.document import SourceText, split_lines
 from fz_lsp.syntax.parser import parse_line
+from fz_lsp.syntax.statements import Comment, LaneClose, LaneHeader
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 FILES = sorted(EXAMPLES.glob("*.fz")) + sorted((EXAMPLES / "broken").glob("*.fz"))
 assert len(FILES) >= 7, FILES
 
@@ -83,6 +87,8 @@ PIECES = [
     "\r",
     "\n}\n",
     "Orders {\n",
+    'n4: rectangle label:"复制"',
+    "Billing.n2",
 ]
 
 inserted_text = st.lists(st.sampled_from(PIECES), min_size=0, max_size=6).map("".join) | st.text(
@@ -96,9 +102,71 @@ def position(draw: st.DrawFn, source: SourceText) -> tuple[int, int]:
     return line, draw(st.integers(-1, width + 1))
 
 
+Range = tuple[tuple[int, int], tuple[int, int], str]
+
+
+def _lines_of(source: SourceText, kind: type) -> list[int]:
+    return [i for i, s in enumerate(source.statements) if type(s) is kind]
+
+
+def kind_edit(draw: st.DrawFn, source: SourceText, kind: str) -> Range | None:
+    """An edit of one named kind (the ones the budgets name), or None if the file has no such spot."""
+    headers = _lines_of(source, LaneHeader)
+    if kind in ("header_label", "header_id", "first_node") and not headers:
+        return None
+    if kind == "header_label":
+        line = draw(st.sampled_from(headers))
+        header = source.statements[line]
+        assert isinstance(header, LaneHeader)
+        at = header.label.end if header.label is not None else header.brace.end
+        return (line, at), (line, at), draw(st.sampled_from(["x", " 标签", " # L", "", "é"]))
+    if kind == "header_id":
+        line = draw(st.sampled_from(headers))
+        header = source.statements[line]
+        assert isinstance(header, LaneHeader)
+        name = header.lane
+        new = draw(st.sampled_from([name.text + "x", name.text[:-1], "Billing", "Orders", "订单"]))
+        return (line, name.start), (line, name.end), new
+    if kind == "first_node":
+        line = min(draw(st.sampled_from(headers)) + 1, len(source.lines) - 1)
+        column = draw(st.integers(0, len(source.lines[line])))
+        return (line, column), (line, column), draw(st.sampled_from(["x", "n1", '"', "# ", "\n", "}"]))
+    if kind == "comment":
+        comments = _lines_of(source, Comment)
+        line = draw(st.sampled_from(comments)) if comments else draw(st.integers(0, len(source.lines) - 1))
+        column = draw(st.integers(0, len(source.lines[line])))
+        return (line, column), (line, column), draw(st.sampled_from(["x", "注", "# ", "// ", ""]))
+    if kind == "insert_line":
+        line = draw(st.integers(0, len(source.lines) - 1))
+        return (line, 0), (line, 0), draw(st.sampled_from(FRAGMENT_LINES))
+    if kind == "delete_line":
+        line = draw(st.integers(0, max(0, len(source.lines) - 2)))
+        return (line, 0), (line + 1, 0), ""
+    if kind == "type_brace":
+        line = draw(st.integers(0, len(source.lines) - 1))
+        return (line, 0), (line, 0), "}\n"
+    braces = _lines_of(source, LaneClose)  # delete_brace
+    if not braces:
+        return None
+    line = draw(st.sampled_from(braces))
+    return (line, 0), (line, len(source.lines[line])), ""
+
+
+EDIT_KINDS = ["header_label", "header_id", "first_node", "comment", "insert_line", "delete_line", "type_brace"]
+
+
 @st.composite
-def edit(draw: st.DrawFn, source: SourceText) -> tuple[tuple[int, int], tuple[int, int], str]:
-    kind = draw(st.sampled_from(["insert", "delete", "replace", "join", "split", "paste", "paste-over"]))
+def edit(draw: st.DrawFn, source: SourceText) -> Range:
+    kind = draw(
+        st.sampled_from(
+            ["insert", "delete", "replace", "join", "split", "paste", "paste-over", *EDIT_KINDS, "delete_brace"]
+        )
+    )
+    if kind in EDIT_KINDS or kind == "delete_brace":
+        found = kind_edit(draw, source, kind)
+        if found is not None:
+            return found
+        kind = "insert"
     last = len(source.lines) - 1
     if kind == "insert":
         at = position(draw, source)
@@ -149,10 +217,15 @@ def snapshot(model: Model) -> object:
         ],
         [(site.line, lane_id(site.lane), [m.node is not None for m in site.members]) for site in model.loops],
         sorted(
-            (node_id, [(r.line, r.ref.node.start, r.role) for r in refs])
+            (node_id, [(r.line, r.ref.node.start, r.role, r.node.line if r.node else None) for r in refs])
             for node_id, refs in model.node_refs.items()
             if refs
         ),
+        sorted(
+            (lane_id, sorted((u.line, u.name.start, u.lane.line if u.lane else None) for u in uses))
+            for lane_id, uses in model.lane_refs.items()
+        ),
+        [lane.header for lane in model.lanes],
         [lane_id(model.lane_at(line)) for line in range(len(model.lines))],
         model.diagnostics,
         model.sequence_diagnostics(),
@@ -174,7 +247,7 @@ def check_against_scratch(source: SourceText, model: Model) -> None:
 
 
 @settings(
-    max_examples=500,
+    max_examples=1000,
     deadline=None,
     derandomize=True,
     database=None,
