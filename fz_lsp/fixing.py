@@ -10,6 +10,8 @@ fixable remains or nothing more helps, so the result is never worse than the inp
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -17,12 +19,12 @@ from fz_lsp.analysis import analyze_text
 from fz_lsp.analysis.config import Settings
 from fz_lsp.analysis.diagnostics import Diagnostic, Fix, Severity
 from fz_lsp.analysis.model import EdgeKey, Model, Node, Reference
+from fz_lsp.analysis.vocabulary import node_number
 from fz_lsp.syntax.document import split_lines
 from fz_lsp.syntax.parser import parse_line
 from fz_lsp.syntax.statements import Edge, Loop, Ref
 
 SEQUENCE_CODES = ("FZ504", "FZ505")
-MAX_ROUNDS = 50  # each round removes at least one diagnostic; this only bounds a pathological file
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,10 +109,11 @@ def _repeats_after(model: Model, diagnostic: Diagnostic, fix: Fix) -> bool:
 
 
 def changes(diagnostic: Diagnostic, fix: Fix | None = None) -> list[Change]:
-    """The fix of `diagnostic` as absolute changes, in file order (empty without a fix)."""
-    if diagnostic.fix is None:
+    """`fix` (by default the diagnostic's own) as absolute changes, in file order (empty without a fix)."""
+    fix = diagnostic.fix if fix is None else fix
+    if fix is None:
         return []
-    found = [Change(diagnostic.line + r.line_delta, r.start, r.end, r.new_text) for r in diagnostic.fix.replacements]
+    found = [Change(diagnostic.line + r.line_delta, r.start, r.end, r.new_text) for r in fix.replacements]
     return sorted(found, key=lambda c: (c.line, c.start, c.end))
 
 
@@ -185,7 +188,8 @@ def fix_all(text: str, keep: Keep, model: Model | None = None) -> tuple[str, lis
     model, found = analysed(current, keep, model)
     applied: list[Applied] = []
     useless: set[tuple[str, str, int, int, str]] = set()
-    for _ in range(MAX_ROUNDS):
+    # Ends: a round either lowers the number of diagnostics or adds a fix to `useless`.
+    while True:
         current_lines = split_lines(current)[0]
         fixable = [
             (d, fix)
@@ -196,6 +200,7 @@ def fix_all(text: str, keep: Keep, model: Model | None = None) -> tuple[str, lis
         ]
         if not fixable:
             break
+        fixable = _spread_renumberings(model, fixable)
         batch: list[tuple[Diagnostic, Fix]] = []
         taken: list[Change] = []
         for diagnostic, fix in fixable:
@@ -216,6 +221,30 @@ def fix_all(text: str, keep: Keep, model: Model | None = None) -> tuple[str, lis
         applied += [Applied(d.code, d.line, d.start, fix.title) for d, fix in batch]
         current, model, found = candidate, after_model, after
     return current, applied
+
+
+def _spread_renumberings(model: Model, fixable: list[tuple[Diagnostic, Fix]]) -> list[tuple[Diagnostic, Fix]]:
+    """Give each FZ201 renumbering its own free number, so that one batch can make them all.
+
+    The model's FZ201 fixes all name the lowest free number (each is right alone); in one
+    batch the first keeps it and the others take the next free numbers in turn.
+    """
+    renumberings = [fix for d, fix in fixable if d.code == "FZ201"]
+    if len(renumberings) < 2:
+        return fixable
+    taken = {number for node in model.nodes if (number := node_number(node.id)) is not None}
+    free = (number for number in itertools.count(1) if number not in taken)
+    spread: list[tuple[Diagnostic, Fix]] = []
+    for diagnostic, fix in fixable:
+        proposed = {r.new_text for r in fix.replacements}
+        if diagnostic.code != "FZ201" or len(proposed) != 1:
+            spread.append((diagnostic, fix))
+            continue
+        [old] = proposed
+        new = f"n{next(free)}"
+        replacements = tuple(dataclasses.replace(r, new_text=new) for r in fix.replacements)
+        spread.append((diagnostic, Fix(fix.title.replace(f"`{old}`", f"`{new}`"), replacements)))
+    return spread
 
 
 def _first_that_helps(

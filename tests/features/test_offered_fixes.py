@@ -1,9 +1,12 @@
-"""Fixes the model proposes but that would trade one problem for another are not offered."""
+"""Which fixes are offered, and how fix-all makes many of them at once."""
 
 from __future__ import annotations
 
+import re
+
 from fz_lsp.analysis import analyze_text
 from fz_lsp.analysis.config import Settings
+from fz_lsp.analysis.diagnostics import Severity
 from fz_lsp.fixing import fix_all, offered_fix, shown_by
 
 SHOP = """\
@@ -82,3 +85,33 @@ def test_renumbering_a_copied_node_that_nothing_refers_to_is_not_offered() -> No
     assert [a.title for a in applied] == ["Rename this `n1` to `n4`, the next free number"]
     assert "n4: circle" in fixed and "FrontCopy.n4.handle(top)" in fixed
     assert [d.code for d in analyze_text(fixed).diagnostics] == ["FZ212", "FZ212", "FZ201"]
+
+
+def test_fix_all_renumbers_every_node_of_a_large_pasted_lane_at_once() -> None:
+    body = [f'n{k}: rectangle label:"步骤 {k} 🚚"' for k in range(1, 121)]
+    body += [f"n{k}.handle(right) -> n{k + 1}.handle(left)" for k in range(1, 120)]
+    lane = "Big { # 大\n" + "\n".join(body) + "\n}\n"
+    text = lane + lane.replace("Big {", "BigCopy {")
+    keep = shown_by(Settings(severities={"FZ212": Severity.OFF}))
+    fixed, applied = fix_all(text, keep)
+    # Each copied node gets its own next free number, with the references in the copy.
+    assert [a.title for a in applied] == [
+        f"Rename this `n{k}` to `n{k + 120}`, the next free number" for k in range(1, 121)
+    ]
+    assert (
+        fixed
+        == lane
+        + "\n".join(
+            line.replace("Big {", "BigCopy {") if line.startswith("Big") else _shifted(line)
+            for line in lane.splitlines()
+        )
+        + "\n"
+    )
+    assert [d.code for d in analyze_text(fixed).diagnostics if keep(d)] == []
+    assert fix_all(fixed, keep) == (fixed, [])
+
+
+def _shifted(line: str) -> str:
+    """A line of the copy with every node ID moved up by 120 (labels keep their numbers)."""
+    head, quote, rest = line.partition('"')
+    return re.sub(r"\bn(\d+)\b", lambda m: f"n{int(m.group(1)) + 120}", head) + quote + rest
