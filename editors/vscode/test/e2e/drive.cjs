@@ -48,7 +48,14 @@ const EXAMPLE_BROKEN_EXPECTED = JSON.parse(fs.readFileSync(env('FZ_E2E_EXAMPLE_B
     .sort((a, b) => a[0] - b[0] || a[1].localeCompare(b[1]));
 
 /** The settings run.sh writes, as the server must receive them (initializationOptions and configuration). */
-const EXPECTED_SETTINGS = { debounceMs: 0, severity: { FZ302: 'error', FZ503: 'off' } };
+const EXPECTED_SETTINGS = {
+    debounceMs: 0,
+    severity: { FZ302: 'error', FZ503: 'off' },
+    format: { indent: 2 },
+    inlayHints: { labels: true, maxLength: 24 },
+    codeLens: false,
+};
+const RESHAPE_URI = pathToFileURL(path.join(WORKSPACE, 'reshape.fz')).href;
 
 /**
  * What the server must report for broken.fz, in UTF-16 columns (VS Code's encoding): line 2 has
@@ -504,6 +511,72 @@ async function main() {
             errorsAfterRestart.length === 0,
             errorsAfterRestart.join('\n       '),
         );
+        // 6b. Reshaping and reading aids (reshape.fz: Chinese and emoji before every edited word).
+        await openFile(page, 'reshape.fz');
+        const answered = (method, test) =>
+            waitFor(`${method} for reshape.fz`, () =>
+                requests(wire(), 'c2s', method).find(
+                    (r) => r.request.params.textDocument.uri === RESHAPE_URI && r.response && test(r.response.result),
+                ),
+            ).catch(() => undefined);
+        const tokens = await answered('textDocument/semanticTokens/full', (result) => result && result.data.length >= 5 * 20);
+        check('VS Code asks for semantic tokens and gets them', tokens !== undefined);
+        const folds = await answered('textDocument/foldingRange', (result) => Array.isArray(result) && result.length === 2);
+        check(
+            'folding ranges: one per lane',
+            folds !== undefined && sameJson(folds.response.result.map((r) => [r.startLine, r.endLine]), [[0, 5], [7, 8]]),
+            JSON.stringify(folds?.response.result),
+        );
+        const hints = await answered('textDocument/inlayHint', (result) => Array.isArray(result) && result.length > 0);
+        check(
+            'inlay hints: labels after references',
+            hints !== undefined && hints.response.result.some((h) => h.label === '‹完成 🎉›'),
+            JSON.stringify(hints?.response.result),
+        );
+        await page.waitForTimeout(1000); // let the semantic colours paint
+        await page.screenshot({ path: path.join(ARTIFACTS, 'semantic-tokens.png') });
+        await runCommand(page, 'Format Document');
+        const formatted = await answered('textDocument/formatting', (result) => Array.isArray(result) && result.length > 0);
+        check('Format Document asks the server and gets edits', formatted !== undefined);
+        const firstLine = page.locator('.editor-instance .view-line', { hasText: 'Shop { # 商店' }).first();
+        check(
+            'the formatted header is in the editor',
+            await firstLine
+                .waitFor({ state: 'visible', timeout: TIMEOUT_MS })
+                .then(() => true)
+                .catch(() => false),
+        );
+        // Rename the lane 账单 from its header: line 9 after formatting (a blank line came in), column 1.
+        await goTo(page, 9, 1);
+        await page.keyboard.press('F2');
+        const renameInput = page.locator('.rename-box input, .rename-box textarea').first();
+        await renameInput.waitFor({ state: 'visible', timeout: TIMEOUT_MS });
+        await renameInput.fill('Billing');
+        await page.keyboard.press('Enter');
+        const renamed = await answered('textDocument/rename', (result) => result && result.documentChanges);
+        const renameEdits = renamed?.response.result.documentChanges[0].edits ?? [];
+        check(
+            'rename: one versioned edit for the header and both prefixes, in UTF-16 columns',
+            sameJson(
+                renameEdits.map((e) => [e.range.start.line, e.range.start.character, e.range.end.character, e.newText]),
+                [
+                    [4, 23, 25, 'Billing'],
+                    [5, 18, 20, 'Billing'],
+                    [8, 0, 2, 'Billing'],
+                ],
+            ),
+            JSON.stringify(renamed?.response.result),
+        );
+        check(
+            'the renamed lane header is in the editor',
+            await page
+                .locator('.editor-instance .view-line', { hasText: 'Billing {' })
+                .first()
+                .waitFor({ state: 'visible', timeout: TIMEOUT_MS })
+                .then(() => true)
+                .catch(() => false),
+        );
+
         // 7. Changing a flowzap.* setting in the Settings editor reaches the running server.
         await runCommand(page, 'Preferences: Open User Settings');
         // The search box has the focus when the Settings editor opens.

@@ -8,6 +8,8 @@
 #     in the .vsix; that `python3` is a wrapper that records every LSP message of the bundled
 #     server (lsp-tap.cjs) and passes every other call straight through,
 #   - opens a broken file and the multicloud example, hovers a node, goes to a definition,
+#     formats, renames and checks semantic tokens, folding and inlay hints in reshape.fz
+#     (a screenshot with the semantic colours goes to the artefacts folder),
 #     restarts the server while a document-highlight request waits for its answer (the first
 #     server's proxy holds those answers), asserts from the recorded traffic and the page
 #     (see drive.cjs).
@@ -125,6 +127,7 @@ BIN="$TMP/bin"
 mkdir -p "$WS" "$USER_DATA/User" "$EXTENSIONS" "$BIN" "$TMP/artifacts"
 cp "$REPO/examples/multicloud-failover.fz" "$WS/"
 cp "$HERE/fixtures/broken.fz" "$WS/"
+cp "$HERE/fixtures/reshape.fz" "$WS/"
 cp "$REPO/examples/broken/everything-wrong.fz" "$WS/"
 [ ! -e "$WS/.venv" ] && [ ! -e "$WS/venv" ] || fail "the workspace must have no virtualenv"
 # What the checker says about the broken example, from the server in the .vsix run by the plain Python.
