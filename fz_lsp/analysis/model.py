@@ -1,10 +1,18 @@
 """The semantic model of one file: lanes, nodes, edges, loops and every reference.
 
-Built once from the statements, then kept up to date edit by edit: an edit that
-leaves the lane structure and the line count alone (typing inside a line, the
-common case) only re-resolves the node IDs and edges it touches. Diagnostics are
-kept grouped by what they depend on (a line, a node ID, an edge's ends) so that
-an update recomputes just those groups; anything else rebuilds from scratch.
+Built once from the statements, then kept up to date edit by edit (`update`): the
+lines an edit removed are unregistered, everything below moves by the change in
+line count, the new lines are registered, and only the node IDs and edges they
+touch are resolved and checked again. Diagnostics are kept grouped by what they
+depend on (a line, a node ID, an edge's resolved ends, the lanes) so that an update
+recomputes just those groups; `_needs_rebuild` names the few edits that still
+rebuild (a `}` typed or deleted, a header added, removed or renamed).
+
+Why this file is longer than 400 lines: resolution, the reference index and the
+diagnostics that hang on a node ID share the same incremental bookkeeping (what an
+edit touched), and splitting them apart is the next step of the re-cut. What already
+lives elsewhere: the records (`entities`), the per-line checks (`statement_checks`),
+"did you mean" (`suggestions`) and the sequence rules (`sequence`).
 """
 
 from __future__ import annotations
@@ -14,15 +22,27 @@ import dataclasses
 import itertools
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import Literal
 
 from fz_lsp.analysis.diagnostics import Diagnostic, Fix, Related, Replacement, replace
+from fz_lsp.analysis.entities import (
+    EdgeKey,
+    EdgeSite,
+    Kind,
+    Lane,
+    LaneReference,
+    LoopSite,
+    Node,
+    Occurrence,
+    Reference,
+    Role,
+)
+from fz_lsp.analysis.sequence import sequence_findings
 from fz_lsp.analysis.statement_checks import findings_for_line, label_findings
 from fz_lsp.analysis.suggestions import guesses
 from fz_lsp.analysis.vocabulary import closest_names, node_number
 from fz_lsp.syntax.document import Edit, paused_gc
 from fz_lsp.syntax.statements import (
+    IDENTIFIER,
     Comment,
     Edge,
     LaneClose,
@@ -33,123 +53,6 @@ from fz_lsp.syntax.statements import (
     Ref,
     Statement,
 )
-
-
-@dataclass(eq=False, slots=True)
-class Lane:
-    """A lane as declared: its header line, its label and where it ends."""
-
-    id: str
-    line: int
-    header: LaneHeader
-    label: str | None
-    label_line: int | None
-    end_line: int  # the closing `}` line, or the last line the lane covers
-    closed: bool
-    parent: Lane | None = None
-    nodes: list[Node] = field(default_factory=list)
-    cut_by: Lane | None = None  # an unclosed lane ends right above the next lane's header
-
-    @property
-    def id_name(self) -> Name:
-        return self.header.lane
-
-
-@dataclass(eq=False, slots=True)
-class Node:
-    """A node declaration and the lane it belongs to (None outside every lane)."""
-
-    id: str
-    line: int
-    decl: NodeDecl
-    lane: Lane | None
-
-    @property
-    def label(self) -> str | None:
-        return self.decl.label
-
-
-Role = Literal["source", "target", "member"]
-
-
-@dataclass(eq=False, slots=True)
-class Reference:
-    """A use of a node ID in an edge or loop, resolved (or not) to its declaration."""
-
-    line: int
-    ref: Ref
-    role: Role
-    node: Node | None
-    lane: Lane | None  # the lane the prefix names, if any
-    context: Lane | None  # the lane the edge or loop is written in
-
-
-@dataclass(eq=False, slots=True)
-class LaneReference:
-    """A lane ID written as a prefix (`Billing` in `Billing.n4`), resolved with its node reference."""
-
-    reference: Reference
-    name: Name
-
-    @property
-    def line(self) -> int:
-        return self.reference.line
-
-    @property
-    def lane(self) -> Lane | None:
-        return self.reference.lane
-
-    @property
-    def context(self) -> Lane | None:
-        return self.reference.context
-
-
-# Two edges are the same edge when they join the same declarations by the same handles.
-# An end that resolves to nothing is known by its text.
-EdgeKey = tuple[object, str, object, str]
-
-
-@dataclass(eq=False, slots=True)
-class EdgeSite:
-    """An edge statement placed in the file."""
-
-    line: int
-    edge: Edge
-    lane: Lane | None
-    source: Reference
-    target: Reference
-    key: EdgeKey = ("", "", "", "")
-
-    def resolved_key(self) -> EdgeKey:
-        source, target = self.edge.source, self.edge.target
-        return (
-            self.source.node or source.ref.node.text,
-            source.handle.direction.text if source.handle else "",
-            self.target.node or target.ref.node.text,
-            target.handle.direction.text if target.handle else "",
-        )
-
-
-Kind = Literal["node", "lane"]
-
-
-@dataclass(frozen=True, slots=True)
-class Occurrence:
-    """A node or lane ID as written somewhere, and the declaration it stands for (None: undeclared)."""
-
-    kind: Kind
-    line: int
-    name: Name
-    declaration: bool
-    target: Node | Lane | None
-
-
-@dataclass(eq=False, slots=True)
-class LoopSite:
-    line: int
-    loop: Loop
-    lane: Lane | None
-    members: list[Reference]
 
 
 def _related_decl(node: Node, what: str) -> Related:
@@ -178,7 +81,7 @@ def _has_label_comment(statements: list[Statement]) -> bool:
     )
 
 
-_WORD = re.compile(r"[^\W\d][\w-]*")
+_WORD = re.compile(IDENTIFIER)  # the words of a line that does not parse: may be IDs
 
 
 class Model:
@@ -1097,54 +1000,20 @@ class Model:
 
     def sequence_diagnostics(self) -> list[Diagnostic]:
         """FZ504 and FZ505: request/response pairing between lanes, in edge order."""
-        if self._sequence is not None:
-            return self._sequence
-        found: list[Diagnostic] = []
-        crossings: list[tuple[EdgeSite, Lane, Lane]] = []
-        for site in self.edges:
-            source, target = site.source.node, site.target.node
-            if source is None or target is None or source.lane is None or target.lane is None:
-                continue
-            if source.lane.id != target.lane.id:
-                crossings.append((site, source.lane, target.lane))
-        directions = {(a.id, b.id) for _, a, b in crossings}
-        pending: list[tuple[Lane, Lane, EdgeSite]] = []
-        for site, origin, destination in crossings:
-            edge = site.edge
-            if (destination.id, origin.id) not in directions:
-                found.append(
-                    Diagnostic(
-                        "FZ504",
-                        site.line,
-                        edge.start,
-                        edge.end,
-                        f"request from lane `{origin.id}` to `{destination.id}` has no edge back",
-                    )
-                )
-            reply = next((p for p in pending if p[0].id == destination.id and p[1].id == origin.id), None)
-            if reply is not None:
-                pending.remove(reply)
-                continue
-            waiting = next((p for p in pending if p[0].id == origin.id), None)
-            if waiting is not None:
-                unanswered = waiting[2]
-                found.append(
-                    Diagnostic(
-                        "FZ505",
-                        site.line,
-                        edge.start,
-                        edge.end,
-                        f"lane `{origin.id}` sends a new request before `{waiting[1].id}` answered the previous one",
-                        (
-                            Related(
-                                unanswered.line, unanswered.edge.start, unanswered.edge.end, "the unanswered request"
-                            ),
-                        ),
-                    )
-                )
-            pending.append((origin, destination, site))
-        self._sequence = self._finish(found)
+        if self._sequence is None:
+            self._sequence = self._finish(sequence_findings(self.edges))
         return self._sequence
 
 
-__all__ = ["EdgeSite", "Lane", "LoopSite", "Model", "Node", "Reference"]
+__all__ = [
+    "EdgeKey",
+    "EdgeSite",
+    "Kind",
+    "Lane",
+    "LaneReference",
+    "LoopSite",
+    "Model",
+    "Node",
+    "Occurrence",
+    "Reference",
+]

@@ -19,6 +19,7 @@ from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedToken
 
 from fz_lsp.syntax.memo import TextMemo
 from fz_lsp.syntax.statements import (
+    IDENTIFIER,
     Attribute,
     Blank,
     Comment,
@@ -115,7 +116,7 @@ def _ref(names: list[Name]) -> Ref:
     )
 
 
-_NAME = r"[^\W\d](?:[\w-]*\w)?"
+_NAME = IDENTIFIER
 _ATTRIBUTE_PARTS = re.compile(rf'({_NAME})[ \t]*([:=])[ \t]*("(?:[^"\\\n]|\\.)*")')
 _HANDLE_PARTS = re.compile(rf"\.[ \t]*({_NAME})[ \t]*\([ \t]*({_NAME})[ \t]*\)")
 

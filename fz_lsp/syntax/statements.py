@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+IDENTIFIER = r"[^\W\d](?:[\w-]*\w)?"
+"""A lane or node ID: a letter, then letters, digits, `_` or `-`, not ending in `-`. The one pattern."""
+
 
 @dataclass(frozen=True, slots=True)
 class Name:
