@@ -9,12 +9,9 @@ them here keeps those features on one definition of resolution.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 from fz_lsp.analysis.model import Lane, Model, Node, Occurrence
 from fz_lsp.syntax.statements import Ref
-
-Kind = Literal["node", "lane"]
 
 
 @dataclass(frozen=True)
