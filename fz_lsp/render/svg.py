@@ -114,13 +114,18 @@ _RULES = """
 .fz-highlight .fz-shape,.fz-highlight .fz-edge-line{stroke-width:3}
 """
 
-_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_ESCAPES: dict[int, str | None] = {
+    **{code: None for code in [*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF]},
+    ord("&"): "&amp;",
+    ord("<"): "&lt;",
+    ord(">"): "&gt;",
+    ord('"'): "&quot;",
+}
 
 
 def escape(text: str) -> str:
     """Text or attribute value safe inside XML (characters XML cannot hold are dropped)."""
-    text = _INVALID_XML.sub("", text)
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    return text.translate(_ESCAPES)
 
 
 class _Numbers(dict[float, str]):
