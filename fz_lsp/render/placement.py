@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass, field
 
 from fz_lsp.analysis.model import Lane, Model, Node
-from fz_lsp.render.geometry import Box, EdgePath, LaneBand, Layout, LoopFrame, NodeBox, SourceRange
+from fz_lsp.render.geometry import EdgePath, LaneBand, Layout, LoopFrame, NodeBox, SourceRange
 from fz_lsp.render.text import text_width, wrap
 from fz_lsp.syntax.document import paused_gc
 
@@ -65,7 +65,6 @@ class Link:
     b: int
     delta: int
     back: bool = False
-    path: EdgePath | None = None
 
 
 def _statement_range(line: int, start: int, end: int) -> SourceRange:
@@ -432,4 +431,4 @@ def _add_loops(result: Layout, model: Model, builder: _Builder) -> None:
         )
 
 
-__all__ = ["Box", "layout"]
+__all__ = ["layout"]

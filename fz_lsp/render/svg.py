@@ -296,12 +296,13 @@ def _svg(layout: Layout, theme: str, resolved_colours: bool) -> str:
     for loop in layout.loops:
         tab_w = max(60.0, _tab_width(loop.lines))
         tab_h = len(loop.lines) * SMALL_LINE + 6
+        tab_y = loop.y + 8 - tab_h  # on the frame's top line, never over the members inside it
         out.append(f'<g class="fz-loop-label" data-range="{_range(loop.range)}">')
         out.append(
-            f'<rect class="fz-loop-tab" x="{_n(loop.x + 12)}" y="{_n(loop.y - tab_h / 2)}" width="{_n(tab_w)}" '
+            f'<rect class="fz-loop-tab" x="{_n(loop.x + 12)}" y="{_n(tab_y)}" width="{_n(tab_w)}" '
             f'height="{_n(tab_h)}" rx="3"/>'
         )
-        _text_block(out, loop.lines, loop.x + 12 + tab_w / 2, loop.y - tab_h / 2 + 3, SMALL_LINE, "fz-loop-text", SMALL)
+        _text_block(out, loop.lines, loop.x + 12 + tab_w / 2, tab_y + 3, SMALL_LINE, "fz-loop-text", SMALL)
         out.append("</g>")
     out.append("</g></svg>")
     return "".join(out)
