@@ -384,8 +384,11 @@ class Model:
         return reference
 
     def _declared(self, node_id: str, present: bool) -> None:
-        """An ID gained its first declaration or lost its last: the index of numbers follows."""
-        self._guesses.clear()
+        """An ID gained its first declaration or lost its last: the index of numbers follows.
+
+        (The "did you mean" cache is cleared by `update` when the declarations really changed:
+        retyping a declaration's label removes and adds the same ID.)
+        """
         number = node_number(node_id)
         if number is None:
             return
@@ -486,6 +489,7 @@ class Model:
             else:
                 self.node_table.pop(node_id, None)
         if declared_before != declared_after:
+            self._guesses.clear()
             self._recompute_numbering()
             # Suggestions for undeclared IDs name other nodes; renumbering fixes pick free numbers.
             ids |= self._dangling
