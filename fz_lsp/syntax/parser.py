@@ -342,8 +342,12 @@ def _parse_whole(line: str) -> Statement:
 
 
 # A statement costs about 200 bytes plus 25 per character of its line (1.2 KB for a typical
-# edge): 48 MB hold some 40,000 distinct edge lines.
-parse_line: TextMemo[Statement] = TextMemo(lambda line: _parse_line(line), budget=48 << 20, entry_cost=200, per_char=25)
+# edge). The statements of open documents are the memo's own objects (shared, not copied),
+# so the budget is mostly what lines no document holds any more can keep alive. 128 MB keep
+# a 100,000-line document warm: a client that resends the whole text re-parses nothing.
+parse_line: TextMemo[Statement] = TextMemo(
+    lambda line: _parse_line(line), budget=128 << 20, entry_cost=200, per_char=25
+)
 """Parse one line (without its line ending), memoised by text. Never raises."""
 
 
