@@ -17,6 +17,7 @@ from fz_lsp.analysis import analyze_text
 from fz_lsp.analysis.config import ConfigError, Settings, load_settings
 from fz_lsp.analysis.diagnostics import RULES, Diagnostic, Severity
 from fz_lsp.files import DEFAULT_EXCLUDE, Exclusion, Unreadable, decode_diagram, read_diagram, search
+from fz_lsp import preview
 
 FORMATS = ("text", "json", "sarif", "github")
 PARALLEL_THRESHOLD = 32  # files; below this, process start-up costs more than it saves
@@ -325,6 +326,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--diff", action="store_true", help="show what --fix would change as a diff; write nothing")
     rewrite.add_commands(commands)
     render_commands.add_commands(commands)
+    preview.add_parser(commands)
     return parser
 
 
@@ -397,6 +399,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return render_commands.run_command(args)
     if args.command == "renumber":
         return rewrite.run_renumber(args)
+    if args.command == "preview":
+        return preview.run(args)
     from fz_lsp.server import serve  # the server's imports are heavy; the checker does not need them
 
     return serve(args.tcp)

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 
 from fz_lsp import __version__
@@ -37,6 +38,7 @@ from fz_lsp.features import (
     navigation,
     presentation,
     rename,
+    render,
     renumber,
     selection,
     semantic_tokens,
@@ -596,6 +598,14 @@ def on_code_lens(ls: FlowZapServer, params: types.CodeLensParams) -> list[types.
     if state is None or not _options(ls).code_lens:
         return []
     return code_lens.code_lenses(state.model, ls.session.positions(state))
+
+
+@server.feature(render.METHOD)
+async def on_render(ls: FlowZapServer, params: Any) -> dict[str, Any] | None:
+    try:
+        return await render.respond(params, ls.session.document, ls.session.settings_for)
+    except render.BadRequest as error:
+        raise Refusal(str(error), code=JsonRpcInvalidParams.CODE) from None
 
 
 def serve(tcp: str | None = None) -> int:
