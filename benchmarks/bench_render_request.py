@@ -66,7 +66,10 @@ def render_after_edit(document: OpenDocument, edit: Any, full: bool, fmt: str) -
     if full:
         change: dict[str, Any] = {"text": document.text}
     else:
-        change = {"range": {"start": {"line": l1, "character": c1}, "end": {"line": l2, "character": c2}}, "text": edit.text}
+        change = {
+            "range": {"start": {"line": l1, "character": c1}, "end": {"line": l2, "character": c2}},
+            "text": edit.text,
+        }
     started = time.perf_counter()
     document.client.notify(
         "textDocument/didChange",
@@ -154,7 +157,12 @@ def main(argv: list[str] | None = None) -> int:
             "",
         ],
         ["in process: layout + SVG", fmt_ms(median_of(results["in_process"]["layout_svg"])), "", ""],
-        ["in process: text -> SVG (parse, analyse, draw)", fmt_ms(median_of(results["in_process"]["text_to_svg"])), "", ""],
+        [
+            "in process: text -> SVG (parse, analyse, draw)",
+            fmt_ms(median_of(results["in_process"]["text_to_svg"])),
+            "",
+            "",
+        ],
     ]
     print(f"flowzap/render on an open document of {nodes} nodes ({results['lines']} lines), {len(edits)} edits")
     print(table(["what (median)", "time", "budget / ratio", "verdict"], rows))

@@ -12,12 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from fz_lsp import __version__, render_commands, rewrite
+from fz_lsp import __version__, preview, render_commands, rewrite
 from fz_lsp.analysis import analyze_text
 from fz_lsp.analysis.config import ConfigError, Settings, load_settings
 from fz_lsp.analysis.diagnostics import RULES, Diagnostic, Severity
 from fz_lsp.files import DEFAULT_EXCLUDE, Exclusion, Unreadable, decode_diagram, read_diagram, search
-from fz_lsp import preview
 
 FORMATS = ("text", "json", "sarif", "github")
 PARALLEL_THRESHOLD = 32  # files; below this, process start-up costs more than it saves

@@ -78,7 +78,7 @@ async def test_small_documents_are_drawn_at_once_on_the_loop(monkeypatch: pytest
 def test_error_count_uses_the_severities() -> None:
     from fz_lsp.analysis import analyze_text
 
-    model = analyze_text("A { # A\nn1: circle label:\"x\"\nn1.handle(right) -> n7.handle(left)\n}\n")
+    model = analyze_text('A { # A\nn1: circle label:"x"\nn1.handle(right) -> n7.handle(left)\n}\n')
     assert render.error_count(model, Settings()) == 1
     from fz_lsp.analysis.diagnostics import Severity
 

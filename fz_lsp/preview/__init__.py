@@ -155,10 +155,12 @@ def make_handler(watched: Watched, forced_theme: str | None) -> type[BaseHTTPReq
         server_version = "fz-lsp-preview"
         protocol_version = "HTTP/1.1"
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+        def log_message(self, format: str, *args: Any) -> None:
             pass  # the terminal is the user's, not a request log
 
-        def _send(self, status: HTTPStatus, body: bytes, content_type: str, extra: dict[str, str] | None = None) -> None:
+        def _send(
+            self, status: HTTPStatus, body: bytes, content_type: str, extra: dict[str, str] | None = None
+        ) -> None:
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))

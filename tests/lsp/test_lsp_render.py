@@ -63,7 +63,11 @@ async def test_answers_for_the_latest_version(lsp: Session) -> None:
     doc = lsp.doc(MAIN)
     # Declare the missing n33 in the same breath as the request: no wait in between.
     end_of_n5 = doc.end('n5: circle label:"完成 🎉"')
-    lsp.change(uri, 2, t.TextDocumentContentChangePartial(range=t.Range(end_of_n5, end_of_n5), text='\nn33: circle label:"再来 🔁"'))
+    lsp.change(
+        uri,
+        2,
+        t.TextDocumentContentChangePartial(range=t.Range(end_of_n5, end_of_n5), text='\nn33: circle label:"再来 🔁"'),
+    )
     answer = await render(lsp, {"textDocument": {"uri": uri}, "format": "svg", "theme": "light"})
     assert answer["version"] == 2
     assert answer["errors"] == 0
@@ -96,7 +100,10 @@ async def test_a_document_that_is_not_open(lsp: Session) -> None:
     [
         ({"text": "A {\n}\n", "format": "png"}, "flowzap/render: format must be one of svg, json, not 'png'"),
         ({"text": "A {\n}\n", "theme": "neon"}, "flowzap/render: theme must be one of light, dark, print, not 'neon'"),
-        ({"text": "x", "textDocument": {"uri": "file:///x.fz"}}, "flowzap/render: give either textDocument.uri or text"),
+        (
+            {"text": "x", "textDocument": {"uri": "file:///x.fz"}},
+            "flowzap/render: give either textDocument.uri or text",
+        ),
         ({}, "flowzap/render: give either textDocument.uri or text"),
     ],
 )

@@ -8,6 +8,7 @@ click and take screenshots from a test.
 from __future__ import annotations
 
 import base64
+import contextlib
 import fcntl
 import json
 import os
@@ -103,7 +104,9 @@ class Browser:
         with self._cond:
             self._cond.notify_all()
 
-    def send(self, method: str, params: dict[str, Any] | None = None, session: str | None = None, timeout: float = 15) -> Any:
+    def send(
+        self, method: str, params: dict[str, Any] | None = None, session: str | None = None, timeout: float = 15
+    ) -> Any:
         with self._lock:
             self._next += 1
             number = self._next
@@ -175,7 +178,9 @@ class Browser:
             x = start[0] + (end[0] - start[0]) * i / steps
             y = start[1] + (end[1] - start[1]) * i / steps
             self.send(
-                "Input.dispatchMouseEvent", {"type": "mouseMoved", "x": x, "y": y, "button": "left", "buttons": 1}, session=session
+                "Input.dispatchMouseEvent",
+                {"type": "mouseMoved", "x": x, "y": y, "button": "left", "buttons": 1},
+                session=session,
             )
         self.send(
             "Input.dispatchMouseEvent",
@@ -188,10 +193,8 @@ class Browser:
         path.write_bytes(base64.b64decode(data))
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(CdpError):
             self.send("Browser.close", timeout=5)
-        except CdpError:
-            pass
         try:
             self.process.wait(5)
         except subprocess.TimeoutExpired:

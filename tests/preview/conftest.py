@@ -42,7 +42,9 @@ class Preview:
         match = URL.search(self.banner)
         if match is None:
             self.stop()
-            raise AssertionError(f"no URL in {self.banner!r}; stderr: {self.process.stderr.read() if self.process.stderr else ''}")
+            raise AssertionError(
+                f"no URL in {self.banner!r}; stderr: {self.process.stderr.read() if self.process.stderr else ''}"
+            )
         self.url = match.group(1)
 
     def stop(self) -> int:

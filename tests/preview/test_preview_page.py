@@ -52,7 +52,12 @@ def test_renders_the_file_and_reloads_when_it_changes(browser: Browser, preview:
     assert browser.evaluate(page, "document.querySelector('.fz-root').getAttribute('data-state')") == "clean"
     revision = browser.evaluate(page, "Number(document.body.getAttribute('data-revision'))")
 
-    write(path, DIAGRAM.replace('n4: rectangle label:"Charge card"', 'n4: rectangle label:"Charge card"\nn5: circle label:"完成 🎉"'))
+    write(
+        path,
+        DIAGRAM.replace(
+            'n4: rectangle label:"Charge card"', 'n4: rectangle label:"Charge card"\nn5: circle label:"完成 🎉"'
+        ),
+    )
     browser.wait_for(page, f"{NODES}.length === 5")
     assert "n5" in nodes(browser, page)
     assert browser.evaluate(page, "Number(document.body.getAttribute('data-revision'))") > revision
