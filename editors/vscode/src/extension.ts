@@ -17,6 +17,8 @@ import {
     RevealOutputChannelOn,
     State,
 } from 'vscode-languageclient/node';
+import { FenceRenderer, MarkdownIt } from './markdown';
+import { PreviewManager } from './preview';
 import { activeInterpreter, isPythonExtensionInstalled, onDidChangeInterpreter } from './python';
 import { watchFileAssociations } from './fileAssociation';
 import { dropQuietly } from './requestFailures';
@@ -36,7 +38,7 @@ const RESTART_WINDOW_MS = 3 * 60 * 1000;
 
 let manager: ServerManager | undefined;
 
-export function activate(context: vscode.ExtensionContext): void {
+export function activate(context: vscode.ExtensionContext): { extendMarkdownIt(md: MarkdownIt): MarkdownIt } {
     const output = vscode.window.createOutputChannel(OUTPUT_NAME, { log: true });
     const status = vscode.languages.createLanguageStatusItem('flowzap.server', { language: LANGUAGE_ID });
     status.name = 'FlowZap language server';
@@ -58,6 +60,10 @@ export function activate(context: vscode.ExtensionContext): void {
         }
     };
     watchFileAssociations(context, LANGUAGE_ID, startServer);
+    // The preview and the Markdown fences ask the running server; a fence starts it if need be.
+    const fences = new FenceRenderer(() => manager?.runningClient(), startServer);
+    context.subscriptions.push(...new PreviewManager(context.extensionUri, () => manager?.runningClient()).register(), fences);
+    return { extendMarkdownIt: (md) => fences.extendMarkdownIt(md) };
 }
 
 export async function deactivate(): Promise<void> {
@@ -130,6 +136,11 @@ class ServerManager implements vscode.Disposable {
     start(): Promise<void> {
         this.started = true;
         return this.enqueue(() => this.doStart(false));
+    }
+
+    /** The client while its server is running (for the preview's requests). */
+    runningClient(): LanguageClient | undefined {
+        return this.client?.isRunning() ? this.client : undefined;
     }
 
     /** Stop and start again; `userAsked` when it comes from the command (then messages are shown again). */

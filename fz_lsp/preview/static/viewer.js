@@ -11,6 +11,7 @@
     var MIN_SCALE = 0.05;
     var MAX_SCALE = 8;
     var DRAG_PIXELS = 4;
+    var CLICK_SLOP = 6; // pixels around a click searched for a thin edge
 
     function el(tag, className, text) {
         var node = document.createElement(tag);
@@ -192,11 +193,25 @@
             press = null;
             viewport.classList.remove('fz-dragging');
             if (wasClick && event.type === 'pointerup' && options.onActivate) {
-                var info = describe(event.target);
+                var info = describe(event.target) || near(event.clientX, event.clientY);
                 if (info) {
                     options.onActivate(info, event);
                 }
             }
+        }
+        /** An edge drawn thinner than a pointer: the closest one within a few pixels of the click. */
+        function near(x, y) {
+            for (var radius = 2; radius <= CLICK_SLOP; radius += 2) {
+                for (var dx = -radius; dx <= radius; dx += radius) {
+                    for (var dy = -radius; dy <= radius; dy += radius) {
+                        var info = describe(document.elementFromPoint(x + dx, y + dy));
+                        if (info && info.kind === 'edge') {
+                            return info;
+                        }
+                    }
+                }
+            }
+            return null;
         }
         viewport.addEventListener('pointerup', release);
         viewport.addEventListener('pointercancel', release);

@@ -234,6 +234,7 @@ for _ in $(seq 1 120); do
 done
 
 say "driving Chromium"
+set +e
 FZ_E2E_URL="http://127.0.0.1:$PORT/?folder=$WS" \
 FZ_E2E_WORKSPACE="$WS" \
 FZ_E2E_WIRE="$WIRE" \
@@ -244,4 +245,23 @@ FZ_E2E_USER_DATA="$USER_DATA" \
 FZ_E2E_ARTIFACTS="$TMP/artifacts" \
 FZ_E2E_PLAYWRIGHT="$DRIVER_DIR/node_modules/playwright-core" \
 FZ_E2E_CHROMIUM="$CHROMIUM" \
-  "$NODE24" "$HERE/drive.cjs"
+  "$NODE24" "$HERE/drive.cjs" | tee "$TMP/drive.log"
+drive_status=${PIPESTATUS[0]}
+
+# The preview, in a workspace (and with a recording proxy) of its own.
+say "driving the preview"
+FZ_E2E_BASE_URL="http://127.0.0.1:$PORT" \
+FZ_E2E_TMP="$TMP" \
+FZ_E2E_SERVER="$SERVER" \
+FZ_E2E_PLAYWRIGHT="$DRIVER_DIR/node_modules/playwright-core" \
+FZ_E2E_CHROMIUM="$CHROMIUM" \
+  "$NODE24" "$HERE/preview-drive.cjs" | tee "$TMP/preview-drive.log"
+preview_status=${PIPESTATUS[0]}
+set -e
+count() { # LOG FIELD: the passed (1) or failed (3) count of a driver's last summary line, 0 if none
+  local n
+  n=$(grep -Eo '^[0-9]+ passed, [0-9]+ failed$' "$1" | tail -1 | awk -v f="$2" '{print $f}' || true)
+  echo "${n:-0}"
+}
+echo "$(($(count "$TMP/drive.log" 1) + $(count "$TMP/preview-drive.log" 1))) passed, $(($(count "$TMP/drive.log" 3) + $(count "$TMP/preview-drive.log" 3))) failed"
+[ "$drive_status" -eq 0 ] && [ "$preview_status" -eq 0 ]

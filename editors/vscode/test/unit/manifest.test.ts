@@ -43,9 +43,15 @@ describe('package.json', () => {
     });
 
     test('every contributed command is registered by the extension', () => {
-        const source = read('src/extension.ts');
+        const source = ['src/extension.ts', 'src/preview.ts'].map(read).join('\n');
         const ids = manifest.contributes.commands.map((c: { command: string }) => c.command);
-        assert.deepEqual(ids, ['flowzap.restartServer', 'flowzap.showServerOutput', 'flowzap.renumberNodes']);
+        assert.deepEqual(ids, [
+            'flowzap.restartServer',
+            'flowzap.showServerOutput',
+            'flowzap.renumberNodes',
+            'flowzap.openPreviewToSide',
+            'flowzap.exportDiagram',
+        ]);
         assert.equal(manifest.contributes.commands[0].category, 'FlowZap');
         assert.equal(manifest.contributes.commands[0].title, 'Restart Language Server');
         for (const id of ids) {
