@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from cdp import Browser
-from conftest import Preview
+from preview_support import Preview
 
 DIAGRAM = """\
 Shop { # 商店 🛒 Shop
@@ -48,8 +48,12 @@ def test_renders_the_file_and_reloads_when_it_changes(browser: Browser, preview:
     page = browser.page(running.url)
     browser.wait_for(page, f"{NODES}.length === 4")
     assert sorted(nodes(browser, page)) == ["n1", "n2", "n3", "n4"]
-    assert browser.evaluate(page, "document.querySelectorAll('.fz-stage [data-lane]').length") == 2
+    assert browser.evaluate(page, "document.querySelectorAll('.fz-stage [data-lane]:not([data-node])').length") == 2
     assert browser.evaluate(page, "document.querySelector('.fz-root').getAttribute('data-state')") == "clean"
+    # The renderer's stylesheet applies under the page's CSP: a rectangle is white with a grey border.
+    shape = "getComputedStyle(document.querySelector('.fz-stage [data-node=\"n2\"] .fz-shape'))"
+    assert browser.evaluate(page, f"{shape}.fill") == "rgb(255, 255, 255)"
+    assert browser.evaluate(page, f"{shape}.stroke") == "rgb(110, 119, 129)"
     revision = browser.evaluate(page, "Number(document.body.getAttribute('data-revision'))")
 
     write(

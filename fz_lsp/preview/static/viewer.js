@@ -8,6 +8,9 @@
     'use strict';
 
     var SVG_NS = 'http://www.w3.org/2000/svg';
+    // The page's Content-Security-Policy admits only styles carrying its nonce: the renderer's own
+    // stylesheet inside each picture gets it (after a check that it loads nothing from anywhere).
+    var NONCE = (document.currentScript && document.currentScript.nonce) || '';
     var MIN_SCALE = 0.05;
     var MAX_SCALE = 8;
     var DRAG_PIXELS = 4;
@@ -257,6 +260,14 @@
                 return false;
             }
             var node = document.importNode(sanitize(top), true);
+            Array.prototype.forEach.call(node.querySelectorAll('style'), function (style) {
+                if (/@import|url\(|expression\(/i.test(style.textContent || '')) {
+                    style.remove();
+                } else {
+                    style.setAttribute('nonce', NONCE);
+                    style.nonce = NONCE;
+                }
+            });
             stage.replaceChildren(node);
             current = node;
             if (highlightLine !== null) {

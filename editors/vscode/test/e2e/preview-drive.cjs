@@ -4,13 +4,13 @@
  * opens from the editor-title button, shows one element per node, follows edits, keeps pan/zoom,
  * keeps the last good picture while the text has errors, jumps to the declaration on a click,
  * highlights the cursor's line, exports SVG; and a ```flowzap fence is drawn in VS Code's own
- * Markdown preview. Runs in a workspace of its own, with its own recording proxy, so that it
- * shares nothing with drive.cjs but the code-server process.
+ * Markdown preview. Runs after drive.cjs, in a workspace of its own, with the server bundled in
+ * the .vsix; reads only the LSP traffic recorded after it started.
  *
  * Environment (set by run.sh):
  *   FZ_E2E_BASE_URL    code-server's http://127.0.0.1:PORT
  *   FZ_E2E_TMP         the run's temporary folder (the workspace and wire trace go under it)
- *   FZ_E2E_SERVER      the real fz-lsp command
+ *   FZ_E2E_WIRE        the JSON-lines file lsp-tap.cjs writes
  *   FZ_E2E_PLAYWRIGHT  path of the playwright-core package
  *   FZ_E2E_CHROMIUM    Chromium executable
  *   FZ_E2E_SCREENSHOTS where the screenshots are kept (default: $TMPDIR/fz-vscode-e2e-screenshots)
@@ -32,14 +32,13 @@ const env = (name) => {
 };
 const BASE_URL = env('FZ_E2E_BASE_URL');
 const TMP = env('FZ_E2E_TMP');
-const SERVER = env('FZ_E2E_SERVER');
+const WIRE = env('FZ_E2E_WIRE');
 const { chromium } = require(env('FZ_E2E_PLAYWRIGHT'));
 const CHROMIUM = process.env.FZ_E2E_CHROMIUM || '/usr/bin/chromium';
 const TIMEOUT_MS = Number(process.env.FZ_E2E_TIMEOUT_MS || 60000);
 const SCREENSHOTS = process.env.FZ_E2E_SCREENSHOTS || path.join(os.tmpdir(), 'fz-vscode-e2e-screenshots');
 
 const WS = path.join(TMP, 'preview-workspace');
-const WIRE = path.join(TMP, 'lsp-wire-preview.jsonl');
 const ORDERS_URI = pathToFileURL(path.join(WS, 'orders.fz')).href;
 const NODES = ['n1', 'n2', 'n3', 'n4', 'n5'];
 
@@ -58,23 +57,20 @@ function check(name, ok, detail) {
     return ok;
 }
 
-/** The workspace: the fixtures, and a settings file pointing at a recording proxy of our own. */
+/** The workspace: the fixtures, and settings that outrank the broken server path drive.cjs leaves behind. */
 function setUp() {
     fs.mkdirSync(path.join(WS, '.vscode'), { recursive: true });
     for (const name of ['orders.fz', 'notes.md']) {
         fs.copyFileSync(path.join(__dirname, 'fixtures', 'preview', name), path.join(WS, name));
     }
-    const proxy = path.join(TMP, 'fz-lsp-preview-tap');
-    fs.writeFileSync(proxy, `#!/bin/sh\nexec "${process.execPath}" "${path.join(__dirname, 'lsp-tap.cjs')}" --log "${WIRE}" -- "${SERVER}" "$@"\n`);
-    fs.chmodSync(proxy, 0o755);
-    // Workspace settings outrank the machine settings drive.cjs leaves behind.
     fs.writeFileSync(
         path.join(WS, '.vscode', 'settings.json'),
-        JSON.stringify({ 'flowzap.server.path': proxy, 'flowzap.debounceMs': 0, 'files.autoSave': 'off' }, null, 2),
+        JSON.stringify({ 'flowzap.server.path': '', 'flowzap.debounceMs': 0, 'files.autoSave': 'off' }, null, 2),
     );
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
 }
 
+/** The recorded LSP traffic since this scenario started (drive.cjs's comes before). */
 function wire() {
     if (!fs.existsSync(WIRE)) {
         return [];
@@ -83,7 +79,8 @@ function wire() {
         .readFileSync(WIRE, 'utf8')
         .split('\n')
         .filter((line) => line.trim().length > 0)
-        .map((line) => JSON.parse(line));
+        .map((line) => JSON.parse(line))
+        .filter((entry) => entry.t >= started);
 }
 
 function renderRequests() {
@@ -206,6 +203,16 @@ async function main() {
         check('the preview shows one element per node', JSON.stringify(ids) === JSON.stringify(NODES), JSON.stringify(ids));
         const svgText = await frame.evaluate(() => document.querySelector('.fz-stage svg').textContent);
         check('labels are shown as text (Unicode, <, &, quotes)', svgText.includes('开始 🚀') && svgText.includes('Check <stock> & "price"'), svgText.slice(0, 300));
+        // The renderer's stylesheet (inside the SVG) applies under the webview's CSP, in the editor's theme.
+        const look = await frame.evaluate(() => ({
+            dark: document.body.classList.contains('vscode-dark') || document.body.classList.contains('vscode-high-contrast'),
+            fill: getComputedStyle(document.querySelector('.fz-stage [data-node="n2"] .fz-shape')).fill,
+        }));
+        check(
+            'the picture is styled, in the theme of the editor',
+            look.fill === (look.dark ? 'rgb(13, 17, 23)' : 'rgb(255, 255, 255)'),
+            JSON.stringify(look),
+        );
         const first = renderRequests()[0];
         check(
             'the picture came from flowzap/render for the open document',

@@ -248,11 +248,11 @@ FZ_E2E_CHROMIUM="$CHROMIUM" \
   "$NODE24" "$HERE/drive.cjs" | tee "$TMP/drive.log"
 drive_status=${PIPESTATUS[0]}
 
-# The preview, in a workspace (and with a recording proxy) of its own.
+# The preview, in a workspace of its own (whose settings undo the broken server drive.cjs leaves).
 say "driving the preview"
 FZ_E2E_BASE_URL="http://127.0.0.1:$PORT" \
 FZ_E2E_TMP="$TMP" \
-FZ_E2E_SERVER="$SERVER" \
+FZ_E2E_WIRE="$WIRE" \
 FZ_E2E_PLAYWRIGHT="$DRIVER_DIR/node_modules/playwright-core" \
 FZ_E2E_CHROMIUM="$CHROMIUM" \
   "$NODE24" "$HERE/preview-drive.cjs" | tee "$TMP/preview-drive.log"
