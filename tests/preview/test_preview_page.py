@@ -73,9 +73,15 @@ def test_labels_are_text_and_nothing_runs(browser: Browser, preview: type[Previe
     write(path, DIAGRAM)
     page = browser.page(preview(path).url)
     browser.wait_for(page, f"{NODES}.length === 4")
-    texts = browser.evaluate(page, "document.querySelector('.fz-stage svg').textContent")
-    assert "<script>window.pwned=1</script> & \"q\" 'x'" in texts
-    assert "开始 🚀" in texts and "商店 🛒 Shop" in texts
+    labels = browser.evaluate(
+        page,
+        "Object.fromEntries(Array.from(document.querySelectorAll('.fz-stage [data-node]'))"
+        ".map(e => [e.getAttribute('data-node'), e.textContent.replace(/\\s+/g, '')]))",
+    )
+    # Labels wrap onto several lines of text: compared without their spaces.
+    assert labels["n2"] == "<script>window.pwned=1</script>&\"q\"'x'"
+    assert labels["n1"] == "开始🚀"
+    assert "商店 🛒 Shop" in browser.evaluate(page, "document.querySelector('.fz-stage svg').textContent")
     assert browser.evaluate(page, "document.querySelectorAll('.fz-stage script').length") == 0
     assert browser.evaluate(page, "typeof window.pwned") == "undefined"
 

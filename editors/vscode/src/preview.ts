@@ -229,7 +229,8 @@ class PreviewPanel implements vscode.Disposable {
         const n = nonce();
         const csp = [
             "default-src 'none'",
-            `style-src ${webview.cspSource}`,
+            // The nonce admits the renderer's stylesheet inside each picture (the viewer checks it loads nothing).
+            `style-src ${webview.cspSource} 'nonce-${n}'`,
             `script-src 'nonce-${n}'`,
             `img-src ${webview.cspSource} data: blob:`,
             `font-src ${webview.cspSource}`,
