@@ -10,4 +10,6 @@ vim.cmd([[
   command! -bar FlowZapInfo lua require('flowzap').info()
   command! -bar FlowZapRestart lua require('flowzap').restart()
   command! -bar FlowZapInstall lua require('flowzap.install').install()
+  command! -bar FlowZapPreview lua require('flowzap.preview').open()
+  command! -bar FlowZapPreviewStop lua require('flowzap.preview').stop()
 ]])

@@ -121,6 +121,7 @@ for version in $versions; do
       if install_nvim07; then
         run_case nvim-0.7-setup "$nvim07" setup -c "luafile $here/e2e.lua"
         run_case nvim-0.7-reshape "$nvim07" setup -c "luafile $here/reshape.lua"
+        run_case nvim-0.7-preview "$nvim07" setup -c "luafile $here/preview.lua"
       else
         status=1
         summary+=("FAIL nvim-0.7: could not install Debian's neovim 0.7")
@@ -133,6 +134,7 @@ for version in $versions; do
         run_case nvim-0.11-enable "$nvim011" enable -l "$here/e2e.lua"
         run_case nvim-0.11-readme-snippet "$nvim011" readme -l "$here/e2e.lua"
         run_case nvim-0.11-reshape "$nvim011" setup -l "$here/reshape.lua"
+        run_case nvim-0.11-preview "$nvim011" setup -l "$here/preview.lua"
         # Zero-install: no fz-lsp on PATH; :FlowZapInstall builds it from this checkout.
         PATH=$(printf '%s' "$PATH" | tr ':' '\n' | while read -r dir; do
           [ -x "$dir/fz-lsp" ] || printf '%s\n' "$dir"
