@@ -146,8 +146,13 @@ local function run()
   local second = read(state.svg)
   check('an edit of the unsaved buffer is drawn', nodes(second) == 'n1,n2,n3,n4', nodes(second))
   check('the file on disk is untouched', table.concat(vim.fn.readfile(file), '\n') == table.concat(DIAGRAM, '\n'))
-  local again = fetch(opened[1])
-  check('the page gets the new picture', again ~= nil and nodes(again.svg) == 'n1,n2,n3,n4')
+  -- The server notices the new file on its next poll (every 0.2 s).
+  local again
+  vim.wait(timeout, function()
+    again = fetch(opened[1])
+    return again ~= nil and nodes(again.svg) == 'n1,n2,n3,n4'
+  end, 100)
+  check('the page gets the new picture', again ~= nil and nodes(again.svg) == 'n1,n2,n3,n4', again and nodes(again.svg))
 
   -- Mid-word: an edge to a node that does not exist; the last good picture stays.
   api.nvim_buf_set_lines(buf, 8, 8, true, { 'n4.handle(right) -> n9.handle(left)' })
