@@ -311,14 +311,23 @@ async function main() {
         // 7. Markdown: the flowzap fence is drawn in VS Code's Markdown preview; other fences stay code.
         await openFile(page, 'notes.md');
         await runCommand(page, 'Markdown: Open Preview to the Side');
-        const markdown = await frameWith(page, '.flowzap-fence');
-        await waitFor('the drawn fence', () => markdown.evaluate(() => document.querySelector('.flowzap-fence[data-flowzap="drawn"] svg') !== null)).catch(() => undefined);
-        const fence = await markdown.evaluate(() => ({
-            drawn: document.querySelectorAll('.flowzap-fence[data-flowzap="drawn"]').length,
-            nodes: Array.from(document.querySelectorAll('.flowzap-fence svg [data-node]')).map((e) => e.getAttribute('data-node')).sort(),
-            text: document.querySelector('.flowzap-fence svg')?.textContent ?? '',
-            python: document.querySelectorAll('code.language-python').length,
-        }));
+        // The Markdown preview may replace its frame when it refreshes: look for it on every try.
+        const readFence = async () => {
+            const markdown = await frameWith(page, '.flowzap-fence');
+            return markdown
+                .evaluate(() => ({
+                    drawn: document.querySelectorAll('.flowzap-fence[data-flowzap="drawn"]').length,
+                    nodes: Array.from(document.querySelectorAll('.flowzap-fence svg [data-node]')).map((e) => e.getAttribute('data-node')).sort(),
+                    text: document.querySelector('.flowzap-fence svg')?.textContent ?? '',
+                    python: document.querySelectorAll('code.language-python').length,
+                }))
+                .catch(() => undefined);
+        };
+        let fence = await waitFor('the drawn fence', async () => {
+            const found = await readFence();
+            return found !== undefined && found.drawn > 0 ? found : undefined;
+        }).catch(() => undefined);
+        fence = fence ?? (await readFence()) ?? {};
         check(
             'a ```flowzap fence is drawn in the Markdown preview',
             fence.drawn === 1 && JSON.stringify(fence.nodes) === '["n1","n2"]' && fence.text.includes('开始 🚀'),
