@@ -6,9 +6,10 @@ import argparse
 import json
 import os
 import sys
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -16,12 +17,16 @@ from fz_lsp import __version__, preview, render_commands, rewrite
 from fz_lsp.analysis import analyze_text
 from fz_lsp.analysis.config import ConfigError, Settings, load_settings
 from fz_lsp.analysis.diagnostics import RULES, Diagnostic, Severity
-from fz_lsp.files import DEFAULT_EXCLUDE, Exclusion, Unreadable, decode_diagram, read_diagram, search
+from fz_lsp.files import DEFAULT_EXCLUDE, Exclusion, Unreadable, decode_diagram, excluded, read_diagram, search
 
 FORMATS = ("text", "json", "sarif", "github")
 PARALLEL_THRESHOLD = 32  # files; below this, process start-up costs more than it saves
 INFO_URI = "https://flowzap.xyz"
 SEQUENCE_CODES = ("FZ504", "FZ505")
+WAITING = (
+    "fz-lsp: waiting for a language client on stdin (this is the language server; editors start it).\n"
+    "To check files instead: fz-lsp check PATH...   (fz-lsp --help for more; Ctrl-D to quit)"
+)
 
 
 @dataclass(frozen=True)
@@ -40,7 +45,17 @@ class FileResult:
     failure: str | None = None  # why the file could not be checked
 
 
-def check_text(text: str, path: str, settings: Settings, selected: frozenset[str]) -> FileResult:
+def enable(settings: Settings, codes: frozenset[str]) -> Settings:
+    """Codes named by `--select` are on, as ruff does it: one whose severity is `off` reports as a warning."""
+    switched = {code: Severity.WARNING for code in codes if settings.severity(code) is Severity.OFF}
+    return replace(settings, severities={**settings.severities, **switched}) if switched else settings
+
+
+def check_text(
+    text: str, path: str, settings: Settings, selected: frozenset[str], enabled: frozenset[str] = frozenset()
+) -> FileResult:
+    """Check one text; `enabled` are the codes `--select` named, on even when their severity is `off`."""
+    settings = enable(settings, enabled)
     model = analyze_text(text)
     diagnostics = model.diagnostics
     if any(code in selected and settings.severity(code) is not Severity.OFF for code in SEQUENCE_CODES):
@@ -57,23 +72,29 @@ def check_text(text: str, path: str, settings: Settings, selected: frozenset[str
     return FileResult(path, tuple(reported))
 
 
-def check_file(job: tuple[str, frozenset[str]]) -> FileResult:
+Job = tuple[str, frozenset[str], frozenset[str]]  # a path, the codes shown, the codes `--select` named
+
+
+def check_file(job: Job) -> FileResult:
     """Check one file; every failure becomes a message, never an exception."""
-    path, selected = job
+    path, selected, enabled = job
     try:
         text = read_diagram(Path(path))
         settings = load_settings(Path(path))
     except (Unreadable, ConfigError) as error:
         return FileResult(path, (), str(error))
-    return check_text(text, path, settings, selected)
+    return check_text(text, path, settings, selected, enabled)
 
 
-def collect(paths: Sequence[str], errors: list[str], exclude: Sequence[str] = ()) -> list[str]:
+def collect(
+    paths: Sequence[str], errors: list[str], exclude: Sequence[str] = (), force_exclude: bool = False
+) -> list[str]:
     """Files to check, in a stable order; missing paths and empty folders become errors.
 
     Folders are searched for `*.fz`, skipping what `exclude` (globs relative to the current
     folder) or the `exclude` setting of the governing config file matches. Paths named here
-    are always checked, even when an exclusion matches them.
+    are checked even when an exclusion matches them, unless `force_exclude` (as pre-commit
+    names every changed file, the exclusions must apply to those too).
     """
     found: list[str] = []
     command_line: Exclusion = (Path.cwd().resolve(), (*DEFAULT_EXCLUDE, *exclude))
@@ -89,15 +110,18 @@ def collect(paths: Sequence[str], errors: list[str], exclude: Sequence[str] = ()
                 errors.append(f"{raw}: no .fz files in this folder")
             found.extend(files)
         elif path.exists():
-            found.append(raw)
+            if not (force_exclude and excluded(path, command_line, cache)):
+                found.append(raw)
         else:
             errors.append(f"{raw}: no such file or folder")
     return found
 
 
-def _run_checks(files: list[str], selected: frozenset[str], jobs: int, progress: TextIO | None) -> list[FileResult]:
+def _run_checks(
+    files: list[str], selected: frozenset[str], enabled: frozenset[str], jobs: int, progress: TextIO | None
+) -> list[FileResult]:
     results: list[FileResult] = []
-    work = [(f, selected) for f in files if f != "-"]
+    work = [(f, selected, enabled) for f in files if f != "-"]
     total = len(files)
 
     def tick(done: int) -> None:
@@ -109,7 +133,7 @@ def _run_checks(files: list[str], selected: frozenset[str], jobs: int, progress:
         data = sys.stdin.buffer.read()
         try:
             text = decode_diagram(data, "<stdin>")
-            results.append(check_text(text, "<stdin>", load_settings(Path.cwd()), selected))
+            results.append(check_text(text, "<stdin>", load_settings(Path.cwd()), selected, enabled))
         except (Unreadable, ConfigError) as error:
             results.append(FileResult("<stdin>", (), str(error)))
     if jobs > 1 and len(work) >= PARALLEL_THRESHOLD:
@@ -319,6 +343,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="skip matching files and folders when searching folders (adds to the config's `exclude`); "
         "a glob with `/` is relative to the current folder, one without matches any name",
     )
+    check.add_argument(
+        "--force-exclude",
+        action="store_true",
+        help="apply the exclusions to files named on the command line too (for pre-commit, which names them)",
+    )
     check.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel processes for large trees")
     check.add_argument("--no-progress", action="store_true", help="no progress indicator, even on a terminal")
     check.add_argument("--fix", action="store_true", help="make every safe fix in place, then report what remains")
@@ -334,15 +363,24 @@ def _write(stream: TextIO, text: str) -> None:
     stream.buffer.write(data) if hasattr(stream, "buffer") else stream.write(data.decode("utf-8", "replace"))
 
 
+def distinct_failures(failures: Iterable[str]) -> list[str]:
+    """Each failure once: a broken settings file fails every file under it with the same message."""
+    counts = Counter(failures)
+    return [
+        f"{failure} ({counts[failure]} files not checked)" if counts[failure] > 1 else failure for failure in counts
+    ]
+
+
 def run_check(args: argparse.Namespace) -> int:
     failures: list[str] = []
-    files = collect(args.paths, failures, args.exclude)
+    files = collect(args.paths, failures, args.exclude, args.force_exclude)
     selected = (args.select or frozenset(RULES)) - args.ignore
+    enabled = selected if args.select else frozenset()
     show_progress = not args.no_progress and sys.stderr.isatty() and len(files) > 10
-    results = _run_checks(files, selected, max(1, args.jobs), sys.stderr if show_progress else None)
+    results = _run_checks(files, selected, enabled, max(1, args.jobs), sys.stderr if show_progress else None)
     results.sort(key=lambda r: r.path)
     items = [item for result in results for item in result.reported]
-    failures.extend(result.failure for result in results if result.failure)
+    failures = distinct_failures([*failures, *(result.failure for result in results if result.failure)])
     counts = {severity: 0 for severity in _WORDS}
     for item in items:
         counts[item.severity] += 1
@@ -369,8 +407,9 @@ def run_check(args: argparse.Namespace) -> int:
     line = (
         f"Checked {summary['files']} file{'s' if summary['files'] != 1 else ''}: "
         f"{summary['errors']} error{'s' if summary['errors'] != 1 else ''}, "
-        f"{summary['warnings']} warning{'s' if summary['warnings'] != 1 else ''}, "
-        f"{summary['infos'] + summary['hints']} other" + (f"; {len(failures)} could not be checked" if failures else "")
+        f"{summary['warnings']} warning{'s' if summary['warnings'] != 1 else ''}"
+        + (f", {other} other" if (other := summary["infos"] + summary["hints"]) else "")
+        + (f"; {len(failures)} could not be checked" if failures else "")
     )
     _write(sys.stdout if args.format in ("text", "github") else sys.stderr, line)
     if failures:
@@ -400,6 +439,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return rewrite.run_renumber(args)
     if args.command == "preview":
         return preview.run(args)
+    if not args.tcp and sys.stdin.isatty():
+        _write(sys.stderr, WAITING)
     from fz_lsp.server import serve  # the server's imports are heavy; the checker does not need them
 
     return serve(args.tcp)

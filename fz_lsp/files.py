@@ -66,6 +66,16 @@ def _config_exclusion(folder: Path, cache: dict[Path, Exclusion | None]) -> Excl
     return cache[folder]
 
 
+def excluded(path: Path, command_line: Exclusion, cache: dict[Path, Exclusion | None]) -> bool:
+    """Whether a file named explicitly falls under an exclusion (itself or a folder above it)."""
+    absolute = path.resolve()
+    exclusions = [command_line]
+    governing = _config_exclusion(absolute.parent, cache)
+    if governing is not None:
+        exclusions.append(governing)
+    return any(_excluded(candidate, exclusions) for candidate in (absolute, *absolute.parents))
+
+
 def search(root: Path, command_line: Exclusion, cache: dict[Path, Exclusion | None]) -> list[str]:
     """The `.fz` files under `root`, leaving out what the exclusions match below it."""
     found: list[str] = []

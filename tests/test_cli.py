@@ -62,13 +62,13 @@ def test_console_script_is_installed() -> None:
 
 def test_examples_check_clean() -> None:
     done = run("check", "examples/")
-    assert (done.returncode, done.stdout, done.stderr) == (0, "Checked 6 files: 0 errors, 0 warnings, 0 other\n", "")
+    assert (done.returncode, done.stdout, done.stderr) == (0, "Checked 6 files: 0 errors, 0 warnings\n", "")
 
 
 def test_examples_check_clean_from_anywhere(tmp_path: Path) -> None:
     # The exclusion of examples/broken comes from the repository's pyproject.toml, found from the folder.
     done = run("check", str(EXAMPLES), cwd=tmp_path)
-    assert (done.returncode, done.stdout) == (0, "Checked 6 files: 0 errors, 0 warnings, 0 other\n")
+    assert (done.returncode, done.stdout) == (0, "Checked 6 files: 0 errors, 0 warnings\n")
 
 
 @pytest.mark.parametrize("name", TEMPLATES)
@@ -192,7 +192,7 @@ def test_text_format_counts_columns_in_characters(tmp_path: Path) -> None:
         "u.fz:3:25: warning FZ212 emoji U+1F69A in a label: FlowZap does not allow emoji or control characters\n"
         "u.fz:3:28: warning FZ206 unknown attribute `priority`. Nodes take label, owner, description and system\n"
         "u.fz:5:22: error FZ104 `n3` is in lane `Billing`: a cross-lane target needs its prefix, `Billing.n3`\n"
-        "Checked 1 file: 1 error, 2 warnings, 0 other\n"
+        "Checked 1 file: 1 error, 2 warnings\n"
     )
 
 
@@ -200,7 +200,7 @@ def test_json_format(tmp_path: Path) -> None:
     write(tmp_path / "u.fz", UNICODE)
     done = run("check", "--format", "json", "u.fz", cwd=tmp_path)
     assert done.returncode == 1
-    assert done.stderr == "Checked 1 file: 1 error, 2 warnings, 0 other\n"
+    assert done.stderr == "Checked 1 file: 1 error, 2 warnings\n"
     assert json.loads(done.stdout) == {
         "diagnostics": [
             {
@@ -344,7 +344,7 @@ def test_github_annotations(tmp_path: Path) -> None:
         "`Billing`: a cross-lane target needs its prefix, `Billing.n3`",
         "::error file=p.fz,line=4,endLine=4,col=21,endColumn=24,title=FZ101::FZ101 `n11` is not declared; did you "
         'mean `n1` "100%25 done"?',
-        "Checked 2 files: 2 errors, 2 warnings, 0 other",
+        "Checked 2 files: 2 errors, 2 warnings",
     ]
 
 
@@ -389,7 +389,7 @@ def test_warnings_as_errors(tmp_path: Path) -> None:
     done = run("check", "--warnings-as-errors", "warning.fz", cwd=tmp_path)
     assert (done.returncode, done.stdout) == (
         1,
-        "warning.fz:4:1: warning FZ501 node `n3` takes part in no edge\nChecked 1 file: 0 errors, 1 warning, 0 other\n",
+        "warning.fz:4:1: warning FZ501 node `n3` takes part in no edge\nChecked 1 file: 0 errors, 1 warning\n",
     )
     write(tmp_path / "info.fz", CLEAN.replace("n2.handle(left)", "n2.handle(left)\nn1.handle(top) -> n1.handle(top)"))
     assert run("check", "--warnings-as-errors", "info.fz", cwd=tmp_path).returncode == 0
@@ -453,7 +453,7 @@ def test_settings_file_changes_severities_and_switches_codes_on(tmp_path: Path) 
     done = run("check", "x.fz", cwd=tmp_path)
     assert (done.returncode, done.stdout) == (
         0,
-        "x.fz:7:1: warning FZ004 `}` closes no lane\nChecked 1 file: 0 errors, 1 warning, 0 other\n",
+        "x.fz:7:1: warning FZ004 `}` closes no lane\nChecked 1 file: 0 errors, 1 warning\n",
     )
     write(tmp_path / "y" / ".fz-lsp.toml", '[severity]\nFZ504 = "error"\n')
     write(tmp_path / "y" / "seq.fz", (EXAMPLES / "multicloud-failover.fz").read_text(encoding="utf-8"))
@@ -461,7 +461,7 @@ def test_settings_file_changes_severities_and_switches_codes_on(tmp_path: Path) 
     assert done.stdout.splitlines() == [
         "y/seq.fz:42:1: error FZ504 request from lane `DataSync` to `AWS` has no edge back",
         "y/seq.fz:43:1: error FZ504 request from lane `DataSync` to `Azure` has no edge back",
-        "Checked 1 file: 2 errors, 0 warnings, 0 other",
+        "Checked 1 file: 2 errors, 0 warnings",
     ]
     assert done.returncode == 1
 
@@ -474,7 +474,7 @@ def test_bad_settings_file_is_reported_per_file(tmp_path: Path) -> None:
     assert done.returncode == 2
     config = (tmp_path / "bad" / ".fz-lsp.toml").resolve()
     assert done.stderr == f"fz-lsp: {config}: FZ101 = 'loud' is not a severity (off, hint, info, warning, error)\n"
-    assert done.stdout == "Checked 2 files: 0 errors, 0 warnings, 0 other; 1 could not be checked\n"
+    assert done.stdout == "Checked 2 files: 0 errors, 0 warnings; 1 could not be checked\n"
 
 
 # --- paths that cannot be checked ---------------------------------------------------------------------
@@ -490,7 +490,7 @@ def test_missing_path_and_folder_without_diagrams(tmp_path: Path) -> None:
     assert done.stdout == (
         "good.fz:4:1: warning FZ501 node `n3` takes part in no edge\n"
         "good.fz:7:1: error FZ004 `}` closes no lane\n"
-        "Checked 1 file: 1 error, 1 warning, 0 other; 2 could not be checked\n"
+        "Checked 1 file: 1 error, 1 warning; 2 could not be checked\n"
     )
 
 
@@ -500,13 +500,13 @@ def test_file_that_is_not_utf8(tmp_path: Path) -> None:
     done = run("check", "latin1.fz", "fine.fz", cwd=tmp_path)
     assert done.returncode == 2
     assert done.stderr == "fz-lsp: latin1.fz: not UTF-8 text (byte 0xe9 at offset 9); save it as UTF-8\n"
-    assert done.stdout == "Checked 2 files: 0 errors, 0 warnings, 0 other; 1 could not be checked\n"
+    assert done.stdout == "Checked 2 files: 0 errors, 0 warnings; 1 could not be checked\n"
 
 
 def test_utf8_byte_order_mark_is_fine(tmp_path: Path) -> None:
     (tmp_path / "bom.fz").write_bytes(b"\xef\xbb\xbf" + CLEAN.replace("\n", "\r\n").encode("utf-8"))
     done = run("check", "bom.fz", cwd=tmp_path)
-    assert (done.returncode, done.stdout) == (0, "Checked 1 file: 0 errors, 0 warnings, 0 other\n")
+    assert (done.returncode, done.stdout) == (0, "Checked 1 file: 0 errors, 0 warnings\n")
 
 
 def test_broken_symlink_and_folder_named_like_a_diagram(tmp_path: Path) -> None:
@@ -518,9 +518,9 @@ def test_broken_symlink_and_folder_named_like_a_diagram(tmp_path: Path) -> None:
     assert done.stderr == (
         "fz-lsp: dangling.fz: no such file or folder\nfz-lsp: folder.fz: no .fz files in this folder\n"
     )
-    assert done.stdout == "Checked 1 file: 0 errors, 0 warnings, 0 other; 2 could not be checked\n"
+    assert done.stdout == "Checked 1 file: 0 errors, 0 warnings; 2 could not be checked\n"
     # While searching a folder, neither is taken for a diagram.
-    assert run("check", ".", cwd=tmp_path).stdout == "Checked 1 file: 0 errors, 0 warnings, 0 other\n"
+    assert run("check", ".", cwd=tmp_path).stdout == "Checked 1 file: 0 errors, 0 warnings\n"
 
 
 def test_file_that_cannot_be_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -531,7 +531,7 @@ def test_file_that_cannot_be_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         raise PermissionError(13, "Permission denied", str(self))
 
     monkeypatch.setattr(Path, "read_bytes", refuse)
-    result = check_file((str(path), frozenset(RULES)))
+    result = check_file((str(path), frozenset(RULES), frozenset()))
     assert (result.reported, result.failure) == ((), f"{path}: cannot read: Permission denied")
 
 
@@ -540,7 +540,7 @@ def test_stdin(tmp_path: Path) -> None:
     done = run("check", "-", cwd=tmp_path, stdin=ONLY_WARNING.replace("\n", "\r\n"))
     assert (done.returncode, done.stdout) == (
         1,
-        "<stdin>:4:1: error FZ501 node `n3` takes part in no edge\nChecked 1 file: 1 error, 0 warnings, 0 other\n",
+        "<stdin>:4:1: error FZ501 node `n3` takes part in no edge\nChecked 1 file: 1 error, 0 warnings\n",
     )
     undecodable = run("check", "-", cwd=tmp_path, stdin=b"A {\xff\n}\n")
     assert undecodable.returncode == 2
@@ -642,7 +642,7 @@ def test_parallel_checking_gives_the_same_output(tmp_path: Path, output: str) ->
 def test_summary_line_words(tmp_path: Path) -> None:
     write(tmp_path / "one.fz", WARNS)
     assert run("check", "one.fz", cwd=tmp_path).stdout.splitlines()[-1] == (
-        "Checked 1 file: 1 error, 1 warning, 0 other"
+        "Checked 1 file: 1 error, 1 warning"
     )
     write(tmp_path / "two.fz", WARNS)
-    assert run("check", ".", cwd=tmp_path).stdout.splitlines()[-1] == "Checked 2 files: 2 errors, 2 warnings, 0 other"
+    assert run("check", ".", cwd=tmp_path).stdout.splitlines()[-1] == "Checked 2 files: 2 errors, 2 warnings"

@@ -49,7 +49,7 @@ def test_fix_prints_each_fix_and_the_check_of_the_result(tmp_path: Path) -> None
         "kitchen.fz:3:5: fixed FZ205 Change to `rectangle`\n"
         "kitchen.fz:4:31: fixed FZ105 Change to `top`\n"
         "Made 2 fixes in 1 file\n"
-        "Checked 1 file: 0 errors, 0 warnings, 0 other\n"
+        "Checked 1 file: 0 errors, 0 warnings\n"
     )
     assert (done.returncode, done.stderr) == (0, "")
     assert path.read_text(encoding="utf-8") == KITCHEN_FIXED

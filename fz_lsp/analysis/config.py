@@ -118,6 +118,11 @@ def load_settings(start: Path) -> Settings:
         return Settings()
     path, table = found
     unknown = sorted(set(table) - SETTING_NAMES)
+    if path.name == CONFIG_FILE and "tool" in unknown:  # `[tool.fz-lsp]` copied from pyproject.toml
+        raise ConfigError(
+            f"{path}: `[tool.fz-lsp]` is how pyproject.toml names the section; "
+            f"in {CONFIG_FILE} drop the `tool.fz-lsp` prefix and write the settings at the top level"
+        )
     if unknown:  # a misspelt setting would otherwise be silently ignored
         raise ConfigError(
             f"{path}: unknown setting `{unknown[0]}`; the settings are {', '.join(sorted(SETTING_NAMES))}"
