@@ -4,8 +4,8 @@ Every kind the budgets name: a keystroke in a lane header's label and in its ID,
 the first node line of a lane, in a comment, in a label mid-lane (the easy case);
 inserting a line mid-file and deleting it again; typing a `}` on a line of its own
 mid-lane (the braces re-pair) and deleting it. Kinds come in pairs where the revert is
-itself an edit worth timing (`insert_line` / `delete_line`, `type_brace` /
-`delete_brace`); otherwise the revert only restores the document.
+itself an edit worth timing (`insert-line` / `delete-line`, `brace` /
+`brace-delete`); otherwise the revert only restores the document.
 
 `with_comments` adds one comment line per lane (FlowZap drops comments, so each is
 an FZ302 warning); `with_dangling` points edges at nodes that do not exist, the
@@ -25,16 +25,16 @@ _DECL = re.compile(r'^n(\d+): \w+ label:"([^"]*)"')
 
 KINDS = (
     "label",
-    "header_label",
-    "header_id",
-    "first_node",
+    "header-label",
+    "lane-id",
+    "first-node",
     "comment",
-    "insert_line",
-    "delete_line",
-    "type_brace",
-    "delete_brace",
+    "insert-line",
+    "delete-line",
+    "brace",
+    "brace-delete",
 )
-REVERT_KINDS = {"insert_line": "delete_line", "type_brace": "delete_brace"}  # timed revert of the first
+REVERT_KINDS = {"insert-line": "delete-line", "brace": "brace-delete"}  # timed revert of the first
 
 
 def with_comments(text: str) -> str:
@@ -76,21 +76,21 @@ def edits_of_kind(text: str, kind: str, count: int, rng: random.Random) -> list[
         mid = [(i, m) for i, m in decls if i not in first_lines]
         for n, (i, m) in enumerate(rng.sample(mid, min(count, len(mid)))):
             edits.append(_keystroke(kind, i, m.end(2), chars[n % 26]))
-    elif kind == "first_node":
+    elif kind == "first-node":
         first = [(i, m) for i, m in decls if i in first_lines]
         for n, (i, m) in enumerate(rng.sample(first, min(count, len(first)))):
             edits.append(_keystroke(kind, i, m.end(2), chars[n % 26]))
-    elif kind in ("header_label", "header_id"):
+    elif kind in ("header-label", "lane-id"):
         for n in range(count):
             i, m = headers[rng.randrange(len(headers))]
-            column = len(lines[i]) if kind == "header_label" else m.end(1)
+            column = len(lines[i]) if kind == "header-label" else m.end(1)
             edits.append(_keystroke(kind, i, column, chars[n % 26]))
     elif kind == "comment":
         notes = [i for i, line in enumerate(lines) if line.startswith("// note")]
         for n in range(count):
             i = notes[rng.randrange(len(notes))]
             edits.append(_keystroke(kind, i, len(lines[i]), chars[n % 26]))
-    elif kind in ("insert_line", "delete_line"):
+    elif kind in ("insert-line", "delete-line"):
         found = outline(text)
         drawn = {(e.source, e.target) for e in found.edges}
         for edge in rng.sample(found.edges, len(found.edges)):
@@ -99,13 +99,13 @@ def edits_of_kind(text: str, kind: str, count: int, rng: random.Random) -> list[
                 continue
             drawn.add((a, b))
             new = f"n{a}.handle(right) -> n{b}.handle(left)\n"
-            edits.append(Edit("insert_line", edge.line, 0, 0, new, (edge.line, 0), (edge.line + 1, 0), ""))
+            edits.append(Edit("insert-line", edge.line, 0, 0, new, (edge.line, 0), (edge.line + 1, 0), ""))
             if len(edits) == count:
                 break
-    elif kind in ("type_brace", "delete_brace"):
+    elif kind in ("brace", "brace-delete"):
         mid = [i for i, _ in decls if i not in first_lines]
         for i in rng.sample(mid, min(count, len(mid))):
-            edits.append(Edit("type_brace", i, 0, 0, "}\n", (i, 0), (i + 1, 0), ""))
+            edits.append(Edit("brace", i, 0, 0, "}\n", (i, 0), (i + 1, 0), ""))
     else:
         raise ValueError(f"unknown edit kind {kind}")
     return edits
