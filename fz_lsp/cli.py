@@ -18,11 +18,11 @@ from fz_lsp.analysis import analyze_text
 from fz_lsp.analysis.config import ConfigError, Settings, load_settings
 from fz_lsp.analysis.diagnostics import RULES, Diagnostic, Severity
 from fz_lsp.files import DEFAULT_EXCLUDE, Exclusion, Unreadable, decode_diagram, excluded, read_diagram, search
+from fz_lsp.fixing import changes, shown, shown_by
 
 FORMATS = ("text", "json", "sarif", "github")
 PARALLEL_THRESHOLD = 32  # files; below this, process start-up costs more than it saves
 INFO_URI = "https://flowzap.xyz"
-SEQUENCE_CODES = ("FZ504", "FZ505")
 WAITING = (
     "fz-lsp: waiting for a language client on stdin (this is the language server; editors start it).\n"
     "To check files instead: fz-lsp check PATH...   (fz-lsp --help for more; Ctrl-D to quit)"
@@ -56,20 +56,8 @@ def check_text(
 ) -> FileResult:
     """Check one text; `enabled` are the codes `--select` named, on even when their severity is `off`."""
     settings = enable(settings, enabled)
-    model = analyze_text(text)
-    diagnostics = model.diagnostics
-    if any(code in selected and settings.severity(code) is not Severity.OFF for code in SEQUENCE_CODES):
-        # The sequence rules are off by default and cost a pass of their own: run them only when on.
-        diagnostics = sorted(
-            [*diagnostics, *model.sequence_diagnostics()], key=lambda d: (d.line, d.start, d.code, d.message)
-        )
-    reported = []
-    for diagnostic in diagnostics:
-        severity = settings.severity(diagnostic.code)
-        if severity is Severity.OFF or diagnostic.code not in selected:
-            continue
-        reported.append(Reported(path, severity, diagnostic))
-    return FileResult(path, tuple(reported))
+    found = shown(analyze_text(text), shown_by(settings, selected))
+    return FileResult(path, tuple(Reported(path, settings.severity(d.code), d) for d in found))
 
 
 Job = tuple[str, frozenset[str], frozenset[str]]  # a path, the codes shown, the codes `--select` named
@@ -189,13 +177,8 @@ def format_json(items: list[Reported], summary: dict[str, int], failures: list[s
             record["fix"] = {
                 "title": d.fix.title,
                 "replacements": [
-                    {
-                        "line": d.line + r.line_delta + 1,
-                        "column": r.start + 1,
-                        "endColumn": r.end + 1,
-                        "newText": r.new_text,
-                    }
-                    for r in d.fix.replacements
+                    {"line": c.line + 1, "column": c.start + 1, "endColumn": c.end + 1, "newText": c.new_text}
+                    for c in changes(d)
                 ],
             }
         records.append(record)
@@ -420,6 +403,19 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        status = _main(argv)
+        if not sys.stdout.closed:  # the server closes it on `exit`
+            sys.stdout.flush()  # inside the `try`: a closed pipe found at exit would print a traceback
+        return status
+    except BrokenPipeError:
+        # The reader went away (`fz-lsp check . | head -1`): stop quietly, as ruff and grep do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == "check":

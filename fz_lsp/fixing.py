@@ -144,9 +144,24 @@ def shown_by(settings: Settings, selected: Iterable[str] | None = None) -> Keep:
     return keep
 
 
+def file_order(diagnostic: Diagnostic) -> tuple[int, int, str, str]:
+    return diagnostic.line, diagnostic.start, diagnostic.code, diagnostic.message
+
+
+def shown(model: Model, keep: Keep) -> list[Diagnostic]:
+    """The diagnostics of `model` that `keep` retains, in file order: what the server publishes,
+    the checker prints and fix-all measures (FZ504/FZ505 cost a pass of their own: only when kept)."""
+    found = [d for d in model.diagnostics if keep(d)]
+    probes = (Diagnostic(code, 0, 0, 0, "") for code in SEQUENCE_CODES)
+    if any(keep(probe) for probe in probes):
+        found += [d for d in model.sequence_diagnostics() if keep(d)]
+        found.sort(key=file_order)
+    return found
+
+
 def diagnostics_of(text: str, keep: Keep) -> list[Diagnostic]:
     """The diagnostics of `text` that `keep` retains, in file order (FZ504/FZ505 only when kept)."""
-    return analysed(text, keep)[1]
+    return shown(analyze_text(text), keep)
 
 
 def analysed(text: str, keep: Keep, model: Model | None = None) -> tuple[Model, list[Diagnostic]]:

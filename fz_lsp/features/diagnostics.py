@@ -6,14 +6,16 @@ from collections.abc import Sequence
 from typing import Any
 
 from lsprotocol import types
+from lsprotocol.converters import get_converter
 
 from fz_lsp.analysis.config import Settings
 from fz_lsp.analysis.diagnostics import Diagnostic, Fix, Severity
 from fz_lsp.analysis.model import Model
 from fz_lsp.features.positions import Positions
-from fz_lsp.fixing import changes, fix_all, offered_fix, shown_by
+from fz_lsp.fixing import changes, fix_all, offered_fix, shown, shown_by
 
 SOURCE = "flowzap"
+_CONVERTER = get_converter()
 MAX_DIAGNOSTICS = 1000  # an editor cannot show more usefully; the checker reports all
 
 _SEVERITIES = {
@@ -26,31 +28,18 @@ _SEVERITIES = {
 
 def fix_data(diagnostic: Diagnostic, positions: Positions) -> dict[str, Any] | None:
     """The quick fix as JSON: a title and text edits in the client's units."""
-    fix = diagnostic.fix
-    if fix is None:
+    if diagnostic.fix is None:
         return None
-    edits = []
-    for replacement in fix.replacements:
-        line = diagnostic.line + replacement.line_delta
-        rng = positions.range(line, replacement.start, replacement.end)
-        edits.append(
-            {
-                "range": {
-                    "start": {"line": rng.start.line, "character": rng.start.character},
-                    "end": {"line": rng.end.line, "character": rng.end.character},
-                },
-                "newText": replacement.new_text,
-            }
-        )
-    return {"fix": {"title": fix.title, "edits": edits}}
+    edits = [
+        {"range": _CONVERTER.unstructure(positions.range(c.line, c.start, c.end)), "newText": c.new_text}
+        for c in changes(diagnostic)
+    ]
+    return {"fix": {"title": diagnostic.fix.title, "edits": edits}}
 
 
 def lsp_diagnostics(model: Model, settings: Settings, positions: Positions, uri: str) -> list[types.Diagnostic]:
     result: list[types.Diagnostic] = []
-    found = model.diagnostics
-    if any(settings.severity(code) is not Severity.OFF for code in ("FZ504", "FZ505")):
-        found = sorted([*found, *model.sequence_diagnostics()], key=lambda d: (d.line, d.start, d.code, d.message))
-    for diagnostic in found:
+    for diagnostic in shown(model, lambda d: settings.severity(d.code) is not Severity.OFF):
         severity = settings.severity(diagnostic.code)
         if severity is Severity.OFF:
             continue

@@ -123,3 +123,20 @@ def test_started_on_a_terminal_it_says_what_it_waits_for() -> None:
 def test_not_on_a_terminal_it_says_nothing(tmp_path: Path) -> None:
     done = subprocess.run([str(FZ_LSP)], input=b"", capture_output=True, timeout=60)
     assert (done.returncode, done.stderr) == (1, b"")  # end of input before `exit`: status 1
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
+    """`fz-lsp check . | head -1`: the pipe closes while the checker writes; it stops quietly."""
+    broken = (REPO / "examples" / "broken" / "everything-wrong.fz").read_text(encoding="utf-8")
+    for number in range(60):  # well over a pipe's buffer of output
+        write(tmp_path / f"copy{number}.fz", broken)
+    process = subprocess.Popen(
+        [str(FZ_LSP), "check", "--jobs", "1", "."], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert process.stdout is not None and process.stderr is not None
+    first = process.stdout.readline()
+    process.stdout.close()
+    stderr = process.stderr.read().decode("utf-8")
+    assert process.wait(timeout=120) == 1
+    assert first.startswith(b"copy0.fz:")
+    assert stderr == ""
