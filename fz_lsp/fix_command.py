@@ -18,15 +18,17 @@ from pathlib import Path
 
 from fz_lsp.analysis.config import ConfigError, Settings, load_settings
 from fz_lsp.analysis.diagnostics import RULES, Severity
-from fz_lsp.cli import _write, check_text, collect, run_check
+from fz_lsp.cli import _write, check_text, collect, enable, run_check
 from fz_lsp.files import Unreadable, decode_diagram
 from fz_lsp.fixing import Applied, fix_all, shown_by
 
 BOM = "\ufeff"
 
 
-def _fixed(text: str, path: Path, selected: frozenset[str]) -> tuple[str, list[Applied], Settings]:
-    settings = load_settings(path)
+def _fixed(
+    text: str, path: Path, selected: frozenset[str], enabled: frozenset[str]
+) -> tuple[str, list[Applied], Settings]:
+    settings = enable(load_settings(path), enabled)
     fixed, applied = fix_all(text, shown_by(settings, selected))
     return fixed, applied, settings
 
@@ -68,18 +70,19 @@ def _fix_line(path: str, applied: Applied) -> str:
 def run_fix(args: argparse.Namespace) -> int:
     """`check --fix` (or `--diff`): fix, say what changed, then report on the result."""
     selected = (args.select or frozenset(RULES)) - args.ignore
+    enabled = args.select or frozenset()  # `--select` switches on codes that are off, as in the check
     report = sys.stdout if args.format in ("text", "github") and not args.diff else sys.stderr
     failures: list[str] = []
     files = collect(args.paths, failures, args.exclude)
     if "-" in files:
-        return _fix_stdin(args, selected)
+        return _fix_stdin(args, selected, enabled)
     made = 0
     changed = 0
     remaining = {"errors": 0, "warnings": 0}
     for path in files:
         try:
             text, bom = _read(path)
-            fixed, applied, settings = _fixed(text, Path(path), selected)
+            fixed, applied, settings = _fixed(text, Path(path), selected, enabled)
         except (Unreadable, ConfigError) as error:
             failures.append(str(error))
             continue
@@ -121,14 +124,14 @@ def run_fix(args: argparse.Namespace) -> int:
     return run_check(args)
 
 
-def _fix_stdin(args: argparse.Namespace, selected: frozenset[str]) -> int:
+def _fix_stdin(args: argparse.Namespace, selected: frozenset[str], enabled: frozenset[str]) -> int:
     """`-` alone: the fixed text (or the diff) goes to standard output, the report to standard error."""
     if args.paths != ["-"]:
         _write(sys.stderr, "fz-lsp: --fix and --diff read standard input only when `-` is the only path")
         return 2
     try:
         text = decode_diagram(sys.stdin.buffer.read(), "<stdin>")
-        settings = load_settings(Path.cwd())
+        settings = enable(load_settings(Path.cwd()), enabled)
     except (Unreadable, ConfigError) as error:
         _write(sys.stderr, f"fz-lsp: {error}")
         return 2

@@ -105,3 +105,25 @@ def test_fix_from_standard_input_writes_the_fixed_text(tmp_path: Path) -> None:
         "Made 2 fixes; 0 errors remain",
     ]
     assert done.returncode == 0
+
+
+REQUEST = (
+    'Shop { # 商店 🛒\nn1: circle label:"下单"\nn1.handle(bottom) -> Bank.n2.handle(top) [label="付款"]\n}\n'
+    'Bank { # 银行\nn2: rect label:"扣款"\n}\n'
+)
+
+
+def test_diff_and_stdin_switch_on_a_selected_default_off_code_as_check_does(tmp_path: Path) -> None:
+    """`--select FZ504` turns the off-by-default rule on for the check of the fixed result too."""
+    write(tmp_path / "request.fz", REQUEST)
+    check = run("check", "--select", "FZ504,FZ205", "request.fz", cwd=tmp_path)
+    assert "request.fz:3:1: warning FZ504 request from lane `Shop` to `Bank` has no edge back" in check.stdout
+    done = run("check", "--diff", "--select", "FZ504,FZ205", "request.fz", cwd=tmp_path)
+    assert done.stderr == "Would make 1 fix in 1 file; then 0 errors, 1 warning would remain\n"
+    assert done.returncode == 0
+    strict = run("check", "--diff", "--select", "FZ504,FZ205", "--warnings-as-errors", "request.fz", cwd=tmp_path)
+    assert strict.returncode == 1
+    piped = run("check", "--fix", "--select", "FZ504,FZ205", "--warnings-as-errors", "-", cwd=tmp_path, stdin=REQUEST)
+    assert piped.stdout == REQUEST.replace("n2: rect ", "n2: rectangle ")
+    assert piped.stderr.splitlines()[-1] == "Made 1 fix; 0 errors remain"
+    assert piped.returncode == 1  # the FZ504 warning remains, and warnings count as errors
