@@ -16,11 +16,6 @@
 
 local api = vim.api
 
-local function out(line)
-  io.stdout:write(line .. '\n')
-  io.stdout:flush()
-end
-
 local source = debug.getinfo(1, 'S').source:gsub('^@', '')
 local test_dir = vim.fn.fnamemodify(source, ':p:h')
 local plugin_dir = vim.fn.fnamemodify(test_dir, ':h')
@@ -32,29 +27,8 @@ local v = vim.version()
 local nvim_version = ('%d.%d.%d'):format(v.major, v.minor, v.patch)
 local tag = ('[nvim %s %s] '):format(nvim_version, mode)
 
-local passed, failed = 0, 0
-
-local function show(x)
-  if type(x) == 'string' then
-    return ('%q'):format(x)
-  end
-  return vim.inspect(x, { newline = ' ', indent = '' })
-end
-
-local function check(name, ok, detail)
-  if ok then
-    passed = passed + 1
-    out('PASS ' .. tag .. name)
-  else
-    failed = failed + 1
-    out('FAIL ' .. tag .. name .. (detail and (': ' .. detail) or ''))
-  end
-  return ok
-end
-
-local function eq(name, got, want)
-  return check(name, vim.deep_equal(got, want), ('expected %s, got %s'):format(show(want), show(got)))
-end
+local h = dofile(test_dir .. '/harness.lua').new(tag)
+local out, check, eq, show = h.out, h.check, h.eq, h.show
 
 local Abort = {}
 local function require_ok(name, ok, detail)
@@ -64,8 +38,8 @@ local function require_ok(name, ok, detail)
 end
 
 local function finish()
-  out(('RESULT %s%d passed, %d failed'):format(tag, passed, failed))
-  if failed > 0 or passed == 0 then
+  out(('RESULT %s%d passed, %d failed'):format(tag, h.passed, h.failed))
+  if h.failed > 0 or h.passed == 0 then
     vim.cmd('cquit 1')
   else
     vim.cmd('qall!')

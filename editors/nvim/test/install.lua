@@ -8,36 +8,17 @@
 -- PASS/FAIL line per check and a RESULT line; exits 1 on any failure.
 local api = vim.api
 
-local function out(line)
-  io.stdout:write(line .. '\n')
-  io.stdout:flush()
-end
-
 local source = debug.getinfo(1, 'S').source:gsub('^@', '')
 local test_dir = vim.fn.fnamemodify(source, ':p:h')
 local plugin_dir = vim.fn.fnamemodify(test_dir, ':h')
 local repo = vim.fn.fnamemodify(plugin_dir, ':h:h')
 local tag = '[install] '
-local passed, failed = 0, 0
-
-local function check(name, ok, detail)
-  if ok then
-    passed = passed + 1
-    out('PASS ' .. tag .. name)
-  else
-    failed = failed + 1
-    out('FAIL ' .. tag .. name .. (detail and (': ' .. detail) or ''))
-  end
-  return ok
-end
-
-local function eq(name, got, want)
-  return check(name, vim.deep_equal(got, want), ('expected %s, got %s'):format(vim.inspect(want), vim.inspect(got)))
-end
+local h = dofile(test_dir .. '/harness.lua').new(tag)
+local out, check, eq = h.out, h.check, h.eq
 
 local function finish()
-  out(('RESULT %s%d passed, %d failed'):format(tag, passed, failed))
-  vim.cmd(failed > 0 and 'cquit 1' or 'qall!')
+  out(('RESULT %s%d passed, %d failed'):format(tag, h.passed, h.failed))
+  vim.cmd(h.failed > 0 and 'cquit 1' or 'qall!')
 end
 
 local function run()

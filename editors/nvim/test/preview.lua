@@ -10,11 +10,6 @@
 
 local api = vim.api
 
-local function out(line)
-  io.stdout:write(line .. '\n')
-  io.stdout:flush()
-end
-
 local source = debug.getinfo(1, 'S').source:gsub('^@', '')
 local test_dir = vim.fn.fnamemodify(source, ':p:h')
 local plugin_dir = vim.fn.fnamemodify(test_dir, ':h')
@@ -22,17 +17,8 @@ local timeout = tonumber(vim.env.FZ_TEST_TIMEOUT_MS or '') or 15000
 local v = vim.version()
 local tag = ('[nvim %d.%d.%d preview] '):format(v.major, v.minor, v.patch)
 
-local passed, failed = 0, 0
-local function check(name, ok, detail)
-  if ok then
-    passed = passed + 1
-    out('PASS ' .. tag .. name)
-  else
-    failed = failed + 1
-    out('FAIL ' .. tag .. name .. (detail and (': ' .. detail) or ''))
-  end
-  return ok
-end
+local h = dofile(test_dir .. '/harness.lua').new(tag)
+local out, check = h.out, h.check
 
 local function read(path)
   local file = io.open(path, 'rb')
@@ -177,5 +163,5 @@ end)
 if not ok then
   check('test script ran without a Lua error', false, tostring(e))
 end
-out(('RESULT %d passed, %d failed'):format(passed, failed))
-vim.cmd((failed == 0 and passed > 0) and 'qall!' or 'cquit!')
+out(('RESULT %d passed, %d failed'):format(h.passed, h.failed))
+vim.cmd((h.failed == 0 and h.passed > 0) and 'qall!' or 'cquit!')

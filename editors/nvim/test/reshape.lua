@@ -5,36 +5,15 @@
 -- Prints one PASS/FAIL line per check and a RESULT line; exits 1 on any failure.
 
 local api = vim.api
-local function out(line)
-  io.stdout:write(line .. '\n')
-  io.stdout:flush()
-end
-
 local source = debug.getinfo(1, 'S').source:gsub('^@', '')
-local plugin_dir = vim.fn.fnamemodify(vim.fn.fnamemodify(source, ':p:h'), ':h')
+local test_dir = vim.fn.fnamemodify(source, ':p:h')
+local plugin_dir = vim.fn.fnamemodify(test_dir, ':h')
 local timeout = tonumber(vim.env.FZ_TEST_TIMEOUT_MS or '') or 15000
 local v = vim.version()
 local tag = ('[nvim %d.%d.%d reshape] '):format(v.major, v.minor, v.patch)
 local modern = vim.fn.has('nvim-0.10') == 1
-local passed, failed = 0, 0
-
-local function check(name, ok, detail)
-  if ok then
-    passed = passed + 1
-    out('PASS ' .. tag .. name)
-  else
-    failed = failed + 1
-    out('FAIL ' .. tag .. name .. (detail and (': ' .. detail) or ''))
-  end
-  return ok
-end
-
-local function eq(name, got, want)
-  local show = function(x)
-    return vim.inspect(x, { newline = ' ', indent = '' })
-  end
-  return check(name, vim.deep_equal(got, want), ('expected %s, got %s'):format(show(want), show(got)))
-end
+local h = dofile(test_dir .. '/harness.lua').new(tag)
+local out, check, eq = h.out, h.check, h.eq
 
 local TEXT = {
   'Shop {   #  商店 🛒',
@@ -227,5 +206,5 @@ end
 
 local ok, err = xpcall(run, debug.traceback)
 check('no error in the test script', ok, not ok and tostring(err) or nil)
-out(('RESULT %s%d passed, %d failed'):format(tag, passed, failed))
-vim.cmd(failed > 0 and 'cquit 1' or 'qall!')
+out(('RESULT %s%d passed, %d failed'):format(tag, h.passed, h.failed))
+vim.cmd(h.failed > 0 and 'cquit 1' or 'qall!')
