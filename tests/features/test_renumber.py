@@ -56,8 +56,11 @@ def codes(model: Model) -> list[str]:
 def test_renumber_after_deleting_a_random_node(path: object) -> None:
     text = CORPUS[path.name]  # type: ignore[attr-defined]
     ids = [node.id for node in model_of(text).nodes]
+    # Not the highest number: deleting it leaves no gap. Seeded by the file's name, not its
+    # path, so that every checkout deletes the same nodes.
+    candidates = sorted(ids, key=lambda node_id: int(node_id[1:]))[:-1]
     for seed in range(4):
-        victim = random.Random(f"{path}-{seed}").choice(ids[:-1])  # not the last: that leaves no gap
+        victim = random.Random(f"{path.name}-{seed}").choice(candidates)  # type: ignore[attr-defined]
         cut = without_node(text, victim)
         before = model_of(cut)
         assert "FZ204" in codes(before), victim
