@@ -17,14 +17,12 @@ from dataclasses import dataclass
 
 from fz_lsp.analysis import analyze_text
 from fz_lsp.analysis.config import Settings
-from fz_lsp.analysis.diagnostics import Diagnostic, Fix, Severity
+from fz_lsp.analysis.diagnostics import FZ101, FZ201, SEQUENCE_CODES, Diagnostic, Fix, Severity
 from fz_lsp.analysis.model import EdgeKey, Model, Node, Reference
 from fz_lsp.analysis.vocabulary import node_number
 from fz_lsp.syntax.document import split_lines
 from fz_lsp.syntax.parser import parse_line
 from fz_lsp.syntax.statements import Edge, Loop, Ref
-
-SEQUENCE_CODES = ("FZ504", "FZ505")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,9 +59,9 @@ def offered_fix(model: Model, diagnostic: Diagnostic) -> Fix | None:
     fix = diagnostic.fix
     if fix is None:
         return None
-    if diagnostic.code == "FZ101" and _repeats_after(model, diagnostic, fix):
+    if diagnostic.code == FZ101 and _repeats_after(model, diagnostic, fix):
         return None
-    if diagnostic.code == "FZ201":
+    if diagnostic.code == FZ201:
         found = model.symbol_at(diagnostic.line, diagnostic.start)
         node = found.target if found is not None else None
         if isinstance(node, Node) and all(o.declaration for o in model.occurrences(node)):
@@ -244,7 +242,7 @@ def _spread_renumberings(model: Model, fixable: list[tuple[Diagnostic, Fix]]) ->
     The model's FZ201 fixes all name the lowest free number (each is right alone); in one
     batch the first keeps it and the others take the next free numbers in turn.
     """
-    renumberings = [fix for d, fix in fixable if d.code == "FZ201"]
+    renumberings = [fix for d, fix in fixable if d.code == FZ201]
     if len(renumberings) < 2:
         return fixable
     taken = {number for node in model.nodes if (number := node_number(node.id)) is not None}
@@ -252,7 +250,7 @@ def _spread_renumberings(model: Model, fixable: list[tuple[Diagnostic, Fix]]) ->
     spread: list[tuple[Diagnostic, Fix]] = []
     for diagnostic, fix in fixable:
         proposed = {r.new_text for r in fix.replacements}
-        if diagnostic.code != "FZ201" or len(proposed) != 1:
+        if diagnostic.code != FZ201 or len(proposed) != 1:
             spread.append((diagnostic, fix))
             continue
         [old] = proposed

@@ -7,7 +7,7 @@ lanes belongs here.
 
 from __future__ import annotations
 
-from fz_lsp.analysis.diagnostics import Diagnostic, Related
+from fz_lsp.analysis.diagnostics import FZ504, FZ505, Diagnostic, Related
 from fz_lsp.analysis.entities import EdgeSite, Lane
 
 
@@ -28,7 +28,7 @@ def sequence_findings(edges: list[EdgeSite]) -> list[Diagnostic]:
         if (destination.id, origin.id) not in directions:
             found.append(
                 Diagnostic(
-                    "FZ504",
+                    FZ504,
                     site.line,
                     edge.start,
                     edge.end,
@@ -44,7 +44,7 @@ def sequence_findings(edges: list[EdgeSite]) -> list[Diagnostic]:
             unanswered = waiting[2]
             found.append(
                 Diagnostic(
-                    "FZ505",
+                    FZ505,
                     site.line,
                     edge.start,
                     edge.end,

@@ -6,7 +6,27 @@ an edit costs nothing.
 
 from __future__ import annotations
 
-from fz_lsp.analysis.diagnostics import Finding, Fix, Replacement, replace
+from fz_lsp.analysis.diagnostics import (
+    FZ001,
+    FZ105,
+    FZ106,
+    FZ203,
+    FZ205,
+    FZ206,
+    FZ207,
+    FZ208,
+    FZ209,
+    FZ210,
+    FZ211,
+    FZ212,
+    FZ401,
+    FZ402,
+    FZ503,
+    Finding,
+    Fix,
+    Replacement,
+    replace,
+)
 from fz_lsp.analysis.vocabulary import (
     DIRECTION_ALIASES,
     DIRECTIONS,
@@ -95,7 +115,7 @@ def _node(node: NodeDecl) -> list[Finding]:
         hint = f"; did you mean `{right}`?" if right else "."
         found.append(
             Finding(
-                "FZ205",
+                FZ205,
                 shape.start,
                 shape.end,
                 f"unknown shape `{shape.text}`{hint} Shapes are circle, rectangle, diamond and taskbox",
@@ -108,7 +128,7 @@ def _node(node: NodeDecl) -> list[Finding]:
         if separator.text == "=":
             found.append(
                 Finding(
-                    "FZ207",
+                    FZ207,
                     separator.start,
                     separator.end,
                     f'node attributes take `:`, not `=` (`{key.text}:"..."`)',
@@ -120,7 +140,7 @@ def _node(node: NodeDecl) -> list[Finding]:
             hint = f"; did you mean `{right}`?" if right else "."
             found.append(
                 Finding(
-                    "FZ206",
+                    FZ206,
                     key.start,
                     key.end,
                     f"unknown attribute `{key.text}`{hint} Nodes take label, owner, description and system",
@@ -129,7 +149,7 @@ def _node(node: NodeDecl) -> list[Finding]:
             )
         elif key.text in seen:
             found.append(
-                Finding("FZ209", key.start, key.end, f"`{key.text}` is given twice on this node; FlowZap keeps one")
+                Finding(FZ209, key.start, key.end, f"`{key.text}` is given twice on this node; FlowZap keeps one")
             )
         seen.add(key.text)
         if key.text == "label":
@@ -137,7 +157,7 @@ def _node(node: NodeDecl) -> list[Finding]:
     if "label" not in seen and not (shape.text == "taskbox" and "description" in seen):
         found.append(
             Finding(
-                "FZ210",
+                FZ210,
                 node_id.start,
                 node_id.end,
                 f'node `{node_id.text}` has no label; add `label:"..."`',
@@ -153,9 +173,9 @@ def _bad_node_id(node_id: Name) -> Finding:
         number = int(text[1:])
         why = "node numbers start at 1" if number == 0 else "node numbers have no leading zeros"
         fix = replace(node_id.start, node_id.end, f"n{number}", f"Change to `n{number}`") if number else None
-        return Finding("FZ203", node_id.start, node_id.end, f"node ID `{text}` is not valid: {why}", fix)
+        return Finding(FZ203, node_id.start, node_id.end, f"node ID `{text}` is not valid: {why}", fix)
     return Finding(
-        "FZ203",
+        FZ203,
         node_id.start,
         node_id.end,
         f"node ID `{text}` is not valid: node IDs are `n` followed by a number (n1, n2, ...)",
@@ -167,7 +187,7 @@ def _label_findings(value: Text, what: str) -> list[Finding]:
     if len(value.value) > MAX_LABEL:
         found.append(
             Finding(
-                "FZ211",
+                FZ211,
                 value.start,
                 value.end,
                 f"{what} is {len(value.value)} characters long; FlowZap warns above {MAX_LABEL}",
@@ -187,7 +207,7 @@ def _forbidden(raw: str, start: int, what: str) -> list[Finding]:
     article = "an" if what[0] in "aeiou" else "a"
     return [
         Finding(
-            "FZ212",
+            FZ212,
             column,
             column + 1,
             f"{kind} U+{ord(char):04X} in {article} {what}: FlowZap does not allow emoji or control characters",
@@ -201,7 +221,7 @@ def _endpoint(endpoint: Endpoint, role: str) -> list[Finding]:
         side = "right" if role == "source" else "left"
         return [
             Finding(
-                "FZ106",
+                FZ106,
                 endpoint.start,
                 endpoint.end,
                 f"the edge's {role} needs a handle: `{endpoint_text(endpoint)}.handle({side})`",
@@ -215,7 +235,7 @@ def _endpoint(endpoint: Endpoint, role: str) -> list[Finding]:
     if handle.keyword.text != "handle":
         found.append(
             Finding(
-                "FZ001",
+                FZ001,
                 handle.keyword.start,
                 handle.keyword.end,
                 f"`handle` is written in lowercase, not `{handle.keyword.text}`",
@@ -228,7 +248,7 @@ def _endpoint(endpoint: Endpoint, role: str) -> list[Finding]:
         hint = f"; did you mean `{right}`?" if right else "."
         found.append(
             Finding(
-                "FZ105",
+                FZ105,
                 direction.start,
                 direction.end,
                 f"`{direction.text}` is not a direction{hint} Directions are left, right, top and bottom",
@@ -251,7 +271,7 @@ def _edge(edge: Edge) -> list[Finding]:
     if edge.source.ref.node.text == edge.target.ref.node.text:
         found.append(
             Finding(
-                "FZ503",
+                FZ503,
                 edge.start,
                 edge.end,
                 f"edge from `{edge.source.ref.node.text}` to itself",
@@ -266,12 +286,12 @@ def _edge_label(label: Attribute) -> list[Finding]:
     if key.text != "label":
         fix = _lowercase_fix(key, "label") if key.text.lower() == "label" else None
         found.append(
-            Finding("FZ001", key.start, key.end, f'an edge\'s brackets take `label="..."`, not `{key.text}`', fix)
+            Finding(FZ001, key.start, key.end, f'an edge\'s brackets take `label="..."`, not `{key.text}`', fix)
         )
     if separator.text == ":":
         found.append(
             Finding(
-                "FZ208",
+                FZ208,
                 separator.start,
                 separator.end,
                 'edge labels take `=`, not `:` (`[label="..."]`)',
@@ -288,7 +308,7 @@ def _loop(loop: Loop) -> list[Finding]:
     if keyword.text != "loop":
         found.append(
             Finding(
-                "FZ001",
+                FZ001,
                 keyword.start,
                 keyword.end,
                 f"`loop` is written in lowercase, not `{keyword.text}`",
@@ -297,13 +317,13 @@ def _loop(loop: Loop) -> list[Finding]:
         )
     if len(loop.members) < 2:
         count = "no members" if not loop.members else "one member"
-        found.append(Finding("FZ401", keyword.start, keyword.end, f"loop has {count}; a loop takes two or more nodes"))
+        found.append(Finding(FZ401, keyword.start, keyword.end, f"loop has {count}; a loop takes two or more nodes"))
     seen: set[str] = set()
     for member in loop.members:
         if member.node.text in seen:
             found.append(
                 Finding(
-                    "FZ402",
+                    FZ402,
                     member.start,
                     member.end,
                     f"`{member.node.text}` is listed twice in this loop",

@@ -19,7 +19,7 @@ from typing import Any
 
 from fz_lsp.analysis import analyze_text
 from fz_lsp.analysis.config import Settings
-from fz_lsp.analysis.diagnostics import Severity
+from fz_lsp.analysis.diagnostics import SEQUENCE_CODES, Severity
 from fz_lsp.analysis.model import Model
 from fz_lsp.features.state import DocumentState
 from fz_lsp.render import layout, layout_json, to_svg
@@ -27,7 +27,6 @@ from fz_lsp.render import layout, layout_json, to_svg
 METHOD = "flowzap/render"
 FORMATS = ("svg", "json")
 THEMES = ("light", "dark", "print")
-SEQUENCE_CODES = ("FZ504", "FZ505")
 # Above this many lines the drawing is made in a worker thread from a snapshot of the
 # statements, so that the server keeps reading (and applying) the user's edits meanwhile.
 OFF_LOOP_LINES = 300

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from lsprotocol import types
 
 from fz_lsp.analysis import analyze_text
+from fz_lsp.analysis.diagnostics import FZ204
 from fz_lsp.analysis.model import Model
 from fz_lsp.analysis.vocabulary import NODE_ID
 from fz_lsp.features import facts
@@ -112,7 +113,7 @@ def code_actions(
     disabled_support: bool,
 ) -> list[types.CodeAction]:
     """`Renumber nodes` as a refactor.rewrite action (a quick fix when only quick fixes for FZ204 are asked for)."""
-    numbering = [d for d in context.diagnostics if d.code == "FZ204"]
+    numbering = [d for d in context.diagnostics if d.code == FZ204]
     wanted = context.only or []
     refactor = not wanted or any(types.CodeActionKind.RefactorRewrite.value.startswith(kind) for kind in wanted)
     quick_fix = bool(numbering) and types.CodeActionKind.QuickFix in wanted

@@ -19,6 +19,8 @@ from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedToken
 
 from fz_lsp.syntax.memo import TextMemo
 from fz_lsp.syntax.statements import (
+    FZ001,
+    FZ002,
     IDENTIFIER,
     Attribute,
     Blank,
@@ -75,7 +77,7 @@ class _Rejected(Exception):
 
     def __init__(self, message: str, start: int, end: int) -> None:
         super().__init__(message)
-        self.problem = SyntaxProblem("FZ001", message, start, end)
+        self.problem = SyntaxProblem(FZ001, message, start, end)
 
 
 def _name(token: Token) -> Name:
@@ -288,24 +290,24 @@ def _problem(line: str, error: LarkError) -> SyntaxProblem:
         column = int(error.column) - 1
         char = line[column] if column < len(line) else ""
         if char == '"':
-            return SyntaxProblem("FZ002", 'unterminated string: a closing `"` is missing', column, len(line))
+            return SyntaxProblem(FZ002, 'unterminated string: a closing `"` is missing', column, len(line))
         expected = set(error.allowed or ()) - _SHORTCUTS
         message = f"unexpected character {_describe(char)}: " + _expectation(line, column, expected)
-        return SyntaxProblem("FZ001", message, column, column + 1)
+        return SyntaxProblem(FZ001, message, column, column + 1)
     if isinstance(error, UnexpectedToken):
         token = error.token
         expected = set(error.expected) - _SHORTCUTS
         if token.type == "$END":
             column = len(line.rstrip())
-            return SyntaxProblem("FZ001", "line ends early: " + _expectation(line, column, expected), column, column)
+            return SyntaxProblem(FZ001, "line ends early: " + _expectation(line, column, expected), column, column)
         column = int(token.column) - 1
         end = column + len(token)
         if token.type == "ARROW" and "LSQB" in expected:
             message = "an edge joins two endpoints: write `a -> b -> c` as two edges"
         else:
             message = f"unexpected {_describe(str(token))}: " + _expectation(line, column, expected)
-        return SyntaxProblem("FZ001", message, column, end)
-    return SyntaxProblem("FZ001", f"cannot read this line: {error}", 0, len(line))
+        return SyntaxProblem(FZ001, message, column, end)
+    return SyntaxProblem(FZ001, f"cannot read this line: {error}", 0, len(line))
 
 
 # --- the entry point ----------------------------------------------------------------------
@@ -417,7 +419,7 @@ def _stray_quote(line: str) -> tuple[SyntaxProblem, str] | None:
         patched = list(line)
         for at in inner:
             patched[at] = "'"
-        return SyntaxProblem("FZ001", message, inner[0], inner[0] + 1, inner), "".join(patched)
+        return SyntaxProblem(FZ001, message, inner[0], inner[0] + 1, inner), "".join(patched)
     return None
 
 
@@ -431,7 +433,7 @@ def _parse_line_raw(line: str) -> Statement:
     except LarkError as error:
         problem = _problem(line, error)
     except RecursionError:  # pragma: no cover - lark is iterative; kept as a last guard
-        problem = SyntaxProblem("FZ001", "cannot read this line", 0, len(line))
+        problem = SyntaxProblem(FZ001, "cannot read this line", 0, len(line))
     stray = _stray_quote(line)
     if stray is not None:
         problem, patched = stray
@@ -443,7 +445,7 @@ def _parse_line_raw(line: str) -> Statement:
     if missing_colon is not None and problem.start == missing_colon.start("shape"):
         # `n1 circle ...`: read it as the node it is meant to be, with the space as its `:`.
         problem = SyntaxProblem(
-            "FZ001",
+            FZ001,
             f"expected `:` after the node ID: `{missing_colon['node']}: {missing_colon['shape']}`",
             missing_colon.start("gap"),
             missing_colon.start("shape"),

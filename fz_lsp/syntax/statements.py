@@ -7,9 +7,14 @@ line number: the document knows which line each one sits on.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Final
 
 IDENTIFIER = r"[^\W\d](?:[\w-]*\w)?"
 """A lane or node ID: a letter, then letters, digits, `_` or `-`, not ending in `-`. The one pattern."""
+
+# The two codes the syntax layer makes; the catalogue (`fz_lsp.analysis.diagnostics`) re-exports them.
+FZ001: Final = "FZ001"  # syntax error
+FZ002: Final = "FZ002"  # unterminated string
 
 
 @dataclass(frozen=True, slots=True)
