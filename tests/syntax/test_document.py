@@ -40,15 +40,6 @@ def test_line_endings_are_kept(ending: str) -> None:
     assert [type(s) for s in source.statements] == [LaneHeader, NodeDecl, NodeDecl, Edge, LaneClose, Blank]
 
 
-def test_mixed_line_endings_analyse_alike() -> None:
-    mixed = (
-        'Orders { # Orders\r\nn1: circle label:"Start"\rn2: rectangle label:"订单"\n'
-        "n1.handle(right) -> n2.handle(left)\r\n}"
-    )
-    assert analyze_text(mixed).diagnostics == []
-    assert [n.line for n in analyze_text(mixed).nodes] == [1, 2]
-
-
 def test_byte_order_mark_stays_in_the_text() -> None:
     source = SourceText("\ufeff" + TEXT)
     assert source.lines[0] == "\ufeffOrders { # Orders"

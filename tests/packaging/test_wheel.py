@@ -18,7 +18,7 @@ import pytest
 
 from fz_lsp import __version__
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 GRAMMAR = REPO / "grammar" / "flowzap.lark"
 
 

@@ -23,7 +23,7 @@ from fz_lsp.analysis.diagnostics import RULES, Severity
 from fz_lsp.cli import check_text, format_github, format_json, format_sarif, format_text
 from fz_lsp.syntax.document import SourceText
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 VALID = [path.read_text(encoding="utf-8") for path in sorted(EXAMPLES.glob("*.fz"))]
 EVERY_CODE = frozenset(RULES)
 ALL_ON = Settings(severities=dict.fromkeys(RULES, Severity.WARNING))

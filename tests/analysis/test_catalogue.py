@@ -15,7 +15,7 @@ from pathlib import Path
 
 from fz_lsp.analysis.diagnostics import RULES
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 CODE = re.compile(r"\bFZ\d{3}\b")
 
 

@@ -11,7 +11,7 @@ from lark.exceptions import GrammarError, LexError, UnexpectedInput
 from fz_lsp.syntax.parser import GRAMMAR_NAME, grammar_text, lark_parser, parse_line
 from fz_lsp.syntax.statements import NodeDecl
 
-GRAMMAR_FILE = Path(__file__).resolve().parents[1] / "grammar" / GRAMMAR_NAME
+GRAMMAR_FILE = Path(__file__).resolve().parents[2] / "grammar" / GRAMMAR_NAME
 
 
 def test_grammar_builds_in_strict_mode() -> None:

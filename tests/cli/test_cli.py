@@ -21,7 +21,7 @@ from fz_lsp.analysis.diagnostics import RULES, Severity
 from fz_lsp.analysis.vocabulary import MAX_LABEL, forbidden_character
 from fz_lsp.cli import check_file
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"
 FZ_LSP = Path(sys.executable).with_name("fz-lsp")
 TEMPLATES = [

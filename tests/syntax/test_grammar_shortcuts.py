@@ -13,7 +13,7 @@ from lark import Lark, Tree
 from fz_lsp.syntax import parser
 from fz_lsp.syntax.statements import Statement
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _long_form_parser() -> Lark:
