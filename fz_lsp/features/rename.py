@@ -16,9 +16,9 @@ from fz_lsp.analysis.model import Lane, Model, Node, Occurrence
 from fz_lsp.analysis.vocabulary import NODE_ID
 from fz_lsp.features import facts
 from fz_lsp.features.locate import locate
-from fz_lsp.syntax.statements import Comment, LaneHeader, Name, NodeDecl
+from fz_lsp.syntax.statements import IDENTIFIER, Comment, LaneHeader, Name, NodeDecl
 
-LANE_ID = re.compile(r"[^\W\d](?:[\w-]*\w)?\Z")
+LANE_ID = re.compile(rf"{IDENTIFIER}\Z")  # what the parser reads as a lane ID, and nothing more
 RESERVED = frozenset({"loop", "handle"})  # would read as a loop or a handle where prefixes stand
 
 
