@@ -20,7 +20,9 @@ from fz_lsp.syntax.statements import IDENTIFIER, LaneClose, LaneHeader, Name, Re
 TRIGGER_CHARACTERS = [".", "(", ">", ":", " ", "["]
 
 _TYPED = r"(?P<typed>[\w-]*)"  # the word being typed at the cursor, which the items replace
-_ID = rf"{IDENTIFIER}-*"  # an ID written before `.` or `:` (with the `-`s of one still being typed)
+# An ID before `.` or `:`. Trailing `-`s belong to no ID but are let through, as they always were:
+# a half-written `n1-.` still offers `handle(` rather than nothing.
+_ID = rf"{IDENTIFIER}-*"
 _IN_HANDLE = re.compile(rf"\.\s*handle\s*\(\s*{_TYPED}\Z", re.IGNORECASE)
 _AFTER_DOT = re.compile(rf"({_ID})(?:\.({_ID}))?\.{_TYPED}\Z")
 _NODE_SHAPE = re.compile(rf"^\s*{_ID}\s*:\s*{_TYPED}\Z")

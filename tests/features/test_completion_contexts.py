@@ -119,6 +119,8 @@ def test_after_a_node_or_a_prefixed_node_the_handle() -> None:
     assert items("n1.han", snippets=False) == [("handle(", "handle(", (3, 6))]
     typed = "n3.handle(right) -> 商店.n1."
     assert items(typed, BILLING_LINE) == [("handle(", "handle($1)", (len(typed), len(typed)))]
+    # A half-written ID ending in `-` is read as one before the dot, as completion always did.
+    assert items("n1-.") == [("handle(", "handle($1)", (4, 4))]
     # An unknown word before the dot is no lane: the handle, not nodes.
     assert items("n2.handle(bottom) -> Nowhere.") == [("handle(", "handle($1)", (29, 29))]
 
@@ -135,6 +137,7 @@ def test_after_a_node_id_and_colon_the_shapes() -> None:
     assert items("n5: ") == [(s, s, (4, 4)) for s in shapes]
     assert items("  n5 :ci") == [(s, s, (6, 8)) for s in shapes]
     assert kinds("n5: ")[0] == ("circle", Kind.Class)
+    assert items("n5-:") == [(s, s, (4, 4)) for s in shapes]  # a half-written ID too
 
 
 def test_after_a_shape_the_attributes_not_yet_given() -> None:
