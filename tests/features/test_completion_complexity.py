@@ -1,5 +1,6 @@
-"""Cyclomatic complexity (radon's measure) of the code that decides what a keystroke costs to
-read: the completion context detection and the model's update. Grade B is at most 10.
+"""Cyclomatic complexity (radon's measure) of the completion context detection, which decides
+what a keystroke costs to read. Grade B is at most 10 (the model's update is held to the same
+bound in tests/analysis/test_model_complexity.py).
 
 A function over the bound is one whose cases have grown into each other: split it by case
 (a table of contexts, a function per rule) rather than raising the bound.
@@ -9,11 +10,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from radon.complexity import cc_rank, cc_visit
 from radon.visitors import Function
 
-PACKAGE = Path(__file__).resolve().parents[1] / "fz_lsp"
+PACKAGE = Path(__file__).resolve().parents[2] / "fz_lsp"
 BOUND = 10  # grade B
 
 
@@ -43,9 +43,3 @@ def test_every_function_of_completion_is_grade_b_or_better() -> None:
         name: (value, cc_rank(value)) for name, value in _functions("features/completion.py").items() if value > BOUND
     }
     assert over == {}
-
-
-@pytest.mark.xfail(strict=True, reason="model re-cut in progress")
-def test_model_update_is_grade_b_or_better() -> None:
-    complexity = _functions("analysis/model.py")["Model.update"]
-    assert complexity <= BOUND, (complexity, cc_rank(complexity))
