@@ -53,12 +53,14 @@ class Mark:
     message: str
     written_at: int
 
-    def matches(self, d: Diagnostic) -> bool:
-        if (d.code, d.line, d.start, d.end) != (self.code, self.line, self.start, self.end):
-            return False
+    def says(self, message: str) -> bool:
+        """Whether `message` is the marked one (or starts with it, for a prefix)."""
         if self.message.endswith(PREFIX):
-            return d.message.startswith(self.message[: -len(PREFIX)])
-        return d.message == self.message
+            return message.startswith(self.message[: -len(PREFIX)])
+        return message == self.message
+
+    def matches(self, d: Diagnostic) -> bool:
+        return (d.code, d.line, d.start, d.end) == (self.code, self.line, self.start, self.end) and self.says(d.message)
 
 
 class BadMark(ValueError):
