@@ -2,10 +2,13 @@
 
 Every kind the budgets name: a keystroke in a lane header's label and in its ID, on
 the first node line of a lane, in a comment, in a label mid-lane (the easy case);
-inserting a line mid-file and deleting it again; typing a `}` on a line of its own
-mid-lane (the braces re-pair) and deleting it. Kinds come in pairs where the revert is
-itself an edit worth timing (`insert-line` / `delete-line`, `brace` /
-`brace-delete`); otherwise the revert only restores the document.
+inserting a line mid-file and deleting it again; deleting a lane's closing `}` and
+typing it back (`brace-delete` / `brace`: the lane is left open, then closed again);
+and typing a `}` on a new line mid-lane and deleting it (`brace-mid` /
+`brace-mid-delete`): there the braces really re-pair, and every line between the new
+and the old `}` leaves its lane, so the work grows with those lines (half a lane on
+average), not with the file. Kinds come in pairs where the revert is itself an edit
+worth timing; otherwise the revert only restores the document.
 
 `with_comments` adds one comment line per lane (FlowZap drops comments, so each is
 an FZ302 warning); `with_dangling` points edges at nodes that do not exist, the
@@ -31,10 +34,13 @@ KINDS = (
     "comment",
     "insert-line",
     "delete-line",
-    "brace",
     "brace-delete",
+    "brace",
+    "brace-mid",
+    "brace-mid-delete",
 )
-REVERT_KINDS = {"insert-line": "delete-line", "brace": "brace-delete"}  # timed revert of the first
+# the timed revert of the first kind
+REVERT_KINDS = {"insert-line": "delete-line", "brace-delete": "brace", "brace-mid": "brace-mid-delete"}
 
 
 def with_comments(text: str) -> str:
@@ -103,9 +109,13 @@ def edits_of_kind(text: str, kind: str, count: int, rng: random.Random) -> list[
             if len(edits) == count:
                 break
     elif kind in ("brace", "brace-delete"):
+        closing = [i for i, line in enumerate(lines) if line == "}"]
+        for i in rng.sample(closing, min(count, len(closing))):
+            edits.append(Edit("brace-delete", i, 0, 1, "", (i, 0), (i, 0), "}"))
+    elif kind in ("brace-mid", "brace-mid-delete"):
         mid = [i for i, _ in decls if i not in first_lines]
         for i in rng.sample(mid, min(count, len(mid))):
-            edits.append(Edit("brace", i, 0, 0, "}\n", (i, 0), (i + 1, 0), ""))
+            edits.append(Edit("brace-mid", i, 0, 0, "}\n", (i, 0), (i + 1, 0), ""))
     else:
         raise ValueError(f"unknown edit kind {kind}")
     return edits

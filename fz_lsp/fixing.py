@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from fz_lsp.analysis import analyze_text
 from fz_lsp.analysis.config import Settings
 from fz_lsp.analysis.diagnostics import FZ101, FZ201, SEQUENCE_CODES, Diagnostic, Fix, Severity
-from fz_lsp.analysis.model import EdgeKey, Model, Node, Reference
+from fz_lsp.analysis.model import EdgeKey, Model, Node
 from fz_lsp.analysis.vocabulary import node_number
 from fz_lsp.syntax.document import split_lines
 from fz_lsp.syntax.parser import parse_line
@@ -80,7 +80,7 @@ def _repeats_after(model: Model, diagnostic: Diagnostic, fix: Fix) -> bool:
     context = model.lane_at(line)
 
     def resolved(ref: Ref, role: str) -> Node | None:
-        return model.resolve(Reference(line, ref, "member" if role == "member" else "target", None, None, context))
+        return model.resolve_written(ref, context)
 
     if isinstance(fixed, Edge) and fixed.problem is None:
         source, target = fixed.source, fixed.target

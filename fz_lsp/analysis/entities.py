@@ -1,8 +1,9 @@
 """What the model is made of: lanes, nodes, references to them, edges, loops, occurrences.
 
-Plain records; the `Model` builds them, keeps their line numbers up to date and resolves
-references. A reference knows the lane it is written in (`context`) so that resolution
-can be lane-aware.
+Plain records; the `Model` builds them and resolves references. Nodes, references, edges
+and loops hold the `Row` of their line, so their line numbers follow inserted and deleted
+lines without being rewritten. A reference knows the lane it is written in (`context`) so
+that resolution can be lane-aware.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from fz_lsp.analysis.lines import Row
 from fz_lsp.syntax.statements import Edge, LaneHeader, Loop, Name, NodeDecl, Ref
 
 
@@ -38,9 +40,13 @@ class Node:
     """A node declaration and the lane it belongs to (None outside every lane)."""
 
     id: str
-    line: int
+    row: Row
     decl: NodeDecl
     lane: Lane | None
+
+    @property
+    def line(self) -> int:
+        return self.row.line
 
     @property
     def label(self) -> str | None:
@@ -54,12 +60,16 @@ Role = Literal["source", "target", "member"]
 class Reference:
     """A use of a node ID in an edge or loop, resolved (or not) to its declaration."""
 
-    line: int
+    row: Row
     ref: Ref
     role: Role
     node: Node | None
     lane: Lane | None  # the lane the prefix names, if any
     context: Lane | None  # the lane the edge or loop is written in
+
+    @property
+    def line(self) -> int:
+        return self.row.line
 
 
 @dataclass(eq=False, slots=True)
@@ -91,12 +101,16 @@ EdgeKey = tuple[object, str, object, str]
 class EdgeSite:
     """An edge statement placed in the file."""
 
-    line: int
+    row: Row
     edge: Edge
     lane: Lane | None
     source: Reference
     target: Reference
     key: EdgeKey = ("", "", "", "")
+
+    @property
+    def line(self) -> int:
+        return self.row.line
 
     def resolved_key(self) -> EdgeKey:
         source, target = self.edge.source, self.edge.target
@@ -124,10 +138,14 @@ class Occurrence:
 
 @dataclass(eq=False, slots=True)
 class LoopSite:
-    line: int
+    row: Row
     loop: Loop
     lane: Lane | None
     members: list[Reference]
+
+    @property
+    def line(self) -> int:
+        return self.row.line
 
 
 __all__ = [

@@ -1,29 +1,30 @@
 """The semantic model of one file: lanes, nodes, edges, loops and every reference.
 
-Built once from the statements, then kept up to date edit by edit (`update`): the
-lines an edit removed are unregistered, everything below moves by the change in
-line count, the new lines are registered, and only the node IDs and edges they
-touch are resolved and checked again. Diagnostics are kept grouped by what they
-depend on (a line, a node ID, an edge's resolved ends, the lanes) so that an update
-recomputes just those groups; `_needs_rebuild` names the few edits that still
-rebuild (a `}` typed or deleted, a header added, removed or renamed).
+Built once from the statements, then kept up to date edit by edit (`update`): what the
+edited lines had registered is taken out, and their new text registered; then only the
+node IDs and edges they touch are resolved and checked again. Everything registered
+hangs on the `Row` of its line (`lines`), so inserting or deleting a line renumbers
+nothing. An edit to the frame (a lane header, a `}`, a lane's label comment) pairs the
+braces again from the frame alone (`structure`) and re-registers only the lines whose
+lane changed; a lane renamed re-checks the references to its old and new ID and those
+that name its nodes. Diagnostics are kept grouped by what they depend on (a line, a node
+ID, an edge's resolved ends, the lanes), pinned to rows; their wording is in `messages`.
 
-Why this file is longer than 400 lines: resolution, the reference index and the
-diagnostics that hang on a node ID share the same incremental bookkeeping (what an
-edit touched), and splitting them apart is the next step of the re-cut. What already
-lives elsewhere: the records (`entities`), the per-line checks (`statement_checks`),
-"did you mean" (`suggestions`) and the sequence rules (`sequence`).
+Why this file is longer than 400 lines: registering a line, taking it out, following an
+edit and re-checking what it touched share one set of tables; the parts that do not
+(records, wording, the frame, rows, per-line checks, suggestions, the sequence rules)
+live in their own modules.
 """
 
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import itertools
 import re
 from collections.abc import Iterable
 
-from fz_lsp.analysis.diagnostics import Diagnostic, Fix, Related, Replacement, replace
+from fz_lsp.analysis import messages
+from fz_lsp.analysis.diagnostics import Diagnostic
 from fz_lsp.analysis.entities import (
     EdgeKey,
     EdgeSite,
@@ -36,8 +37,10 @@ from fz_lsp.analysis.entities import (
     Reference,
     Role,
 )
+from fz_lsp.analysis.lines import LineIndex, Pinned, Row
 from fz_lsp.analysis.sequence import sequence_findings
-from fz_lsp.analysis.statement_checks import findings_for_line, label_findings
+from fz_lsp.analysis.statement_checks import findings_for_line
+from fz_lsp.analysis.structure import changed_runs, pair
 from fz_lsp.analysis.suggestions import guesses
 from fz_lsp.analysis.vocabulary import closest_names, node_number
 from fz_lsp.syntax.document import Edit, paused_gc
@@ -54,15 +57,9 @@ from fz_lsp.syntax.statements import (
     Statement,
 )
 
-
-def _related_decl(node: Node, what: str) -> Related:
-    name = node.decl.node
-    return Related(node.line, name.start, name.end, what)
-
-
-def _related_lane(lane: Lane, what: str) -> Related:
-    name = lane.id_name
-    return Related(lane.line, name.start, name.end, what)
+_FRAME = (LaneHeader, LaneClose)
+_WORD = re.compile(IDENTIFIER)  # the words of a line that does not parse: may be IDs
+_SYNTAX = ("FZ001", "FZ002")  # the only diagnostics a line that does not parse keeps
 
 
 def _insert_by_line(nodes: list[Node], node: Node) -> None:
@@ -70,18 +67,15 @@ def _insert_by_line(nodes: list[Node], node: Node) -> None:
     if not nodes or nodes[-1].line < node.line:
         nodes.append(node)
     else:
-        nodes.insert(bisect.bisect_left([n.line for n in nodes], node.line), node)
+        nodes.insert(bisect.bisect_left(nodes, node.line, key=lambda n: n.line), node)
 
 
-def _has_label_comment(statements: list[Statement]) -> bool:
+def _has_label_comment(statements: Iterable[Statement]) -> bool:
     """Whether a header without a label is followed by a `# comment` (which is then its label)."""
     return any(
         type(header) is LaneHeader and header.label is None and type(after) is Comment and after.text.startswith("#")
         for header, after in itertools.pairwise(statements)
     )
-
-
-_WORD = re.compile(IDENTIFIER)  # the words of a line that does not parse: may be IDs
 
 
 class Model:
@@ -110,23 +104,26 @@ class Model:
         return self.node_refs.get(node_id, [])
 
     def resolve(self, reference: Reference) -> Node | None:
-        """The declaration a use of a node ID stands for, by the lane-aware rule.
+        """The declaration a use of a node ID stands for, by the lane-aware rule."""
+        return self.resolve_written(reference.ref, reference.context)
+
+    def resolve_written(self, ref: Ref, context: Lane | None) -> Node | None:
+        """What `ref` would stand for if written in the lane `context`.
 
         `Lane.nK` means the `nK` of that lane, and a bare `nK` the one of the lane the
         statement is written in, when there is one; otherwise the ID's first declaration.
         """
-        decls = self._decls.get(reference.ref.node.text)
+        decls = self._decls.get(ref.node.text)
         if not decls:
             return None
         if len(decls) > 1:
-            prefix = reference.ref.lane
-            if prefix is not None:
+            if ref.lane is not None:
                 for decl in decls:
-                    if decl.lane is not None and decl.lane.id == prefix.text:
+                    if decl.lane is not None and decl.lane.id == ref.lane.text:
                         return decl
-            elif reference.context is not None:
+            elif context is not None:
                 for decl in decls:
-                    if decl.lane is reference.context:
+                    if decl.lane is context:
                         return decl
         return decls[0]
 
@@ -141,19 +138,17 @@ class Model:
         def inside(name: Name | None) -> bool:
             return name is not None and name.start <= column <= name.end
 
-        statement = self.statements[line]
-        if type(statement) is NodeDecl:
-            node = self._nodes_at.get(line)
-            if node is not None and inside(node.decl.node):
-                return Occurrence("node", line, node.decl.node, True, node)
-        elif type(statement) is LaneHeader:
-            lane = next((lane for lane in self.lanes if lane.line == line), None)
-            if lane is not None and inside(lane.id_name):
-                return Occurrence("lane", line, lane.id_name, True, lane)
+        row = self._rows[line]
+        node = self._nodes_at.get(row)
+        if node is not None and inside(node.decl.node):
+            return Occurrence("node", line, node.decl.node, True, node)
+        lane = self._lane_of_row.get(row)
+        if lane is not None and type(self.statements[line]) is LaneHeader and inside(lane.id_name):
+            return Occurrence("lane", line, lane.id_name, True, lane)
         references: list[Reference] = []
-        if (site := self._edges_at.get(line)) is not None:
+        if (site := self._edges_at.get(row)) is not None:
             references = [site.source, site.target]
-        elif (loop := self._loops_at.get(line)) is not None:
+        elif (loop := self._loops_at.get(row)) is not None:
             references = loop.members
         for reference in references:
             prefix = reference.ref.lane
@@ -188,7 +183,7 @@ class Model:
                 found.append(Occurrence("lane", target.line, target.id_name, True, target))
             found.extend(
                 Occurrence("lane", u.line, u.name, False, target)
-                for u in self.lane_refs.get(text, ())
+                for u in self.lane_refs.get(text, {}).values()
                 if u.lane is target
             )
         found.sort(key=lambda o: (o.line, o.name.start))
@@ -197,19 +192,19 @@ class Model:
     @property
     def nodes(self) -> list[Node]:
         if self._nodes is None:
-            self._nodes = [self._nodes_at[line] for line in sorted(self._nodes_at)]
+            self._nodes = sorted(self._nodes_at.values(), key=lambda node: node.line)
         return self._nodes
 
     @property
     def edges(self) -> list[EdgeSite]:
         if self._edges is None:
-            self._edges = [self._edges_at[line] for line in sorted(self._edges_at)]
+            self._edges = sorted(self._edges_at.values(), key=lambda site: site.line)
         return self._edges
 
     @property
     def loops(self) -> list[LoopSite]:
         if self._loops is None:
-            self._loops = [self._loops_at[line] for line in sorted(self._loops_at)]
+            self._loops = sorted(self._loops_at.values(), key=lambda loop: loop.line)
         return self._loops
 
     @property
@@ -218,21 +213,25 @@ class Model:
         if self._diagnostics is None:
             if self._duplicates_stale:
                 self._recompute_duplicates()
-            groups: list[Iterable[Diagnostic]] = [self._structure_diags, self._numbering, self._duplicates]
-            groups.extend(self._comments.values())
-            groups.extend(self._local.values())
-            groups.extend(self._context.values())
+            groups: list[Iterable[Pinned]] = [self._structure_diags, self._numbering, self._duplicates]
+            groups.extend(self._on_row.values())
             groups.extend(self._per_id.values())
             groups.extend(self._per_key.values())
-            self._diagnostics = self._finish(d for group in groups for d in group)
+            kept = []
+            for pinned in itertools.chain.from_iterable(groups):
+                row = pinned.row
+                # One bad line gives one diagnostic: its syntax error, nothing derived from it.
+                if row.chunk is not None and (not row.broken or pinned.diagnostic.code in _SYNTAX):
+                    kept.append(pinned.current())
+            self._diagnostics = _in_order(kept)
         return self._diagnostics
 
-    def _finish(self, found: Iterable[Diagnostic]) -> list[Diagnostic]:
-        broken = self._broken
-        # One bad line gives one diagnostic: its syntax error, nothing derived from it.
-        kept = [d for d in found if d.line not in broken or d.code in ("FZ001", "FZ002")]
-        kept.sort(key=lambda d: (d.line, d.start, d.code, d.message))
-        return kept
+    def sequence_diagnostics(self) -> list[Diagnostic]:
+        """FZ504 and FZ505: request/response pairing between lanes, in edge order."""
+        if self._sequence is None:
+            found = sequence_findings(self.edges)
+            self._sequence = _in_order(d for d in found if not self._rows[d.line].broken)
+        return self._sequence
 
     # --- building from scratch ----------------------------------------------------------------
 
@@ -241,117 +240,100 @@ class Model:
         self.lane_table: dict[str, Lane] = {}
         self.node_table: dict[str, Node] = {}
         self.node_refs: dict[str, list[Reference]] = {}
-        self.lane_refs: dict[str, list[LaneReference]] = {}
+        self.lane_refs: dict[str, dict[Reference, LaneReference]] = {}  # each prefix's uses, by reference
+        self._lane_guesses: dict[str, list[str]] = {}  # lane IDs like an unknown prefix, until lanes change
+        self._rows = LineIndex(len(self.statements))
+        rows = self._rows.rows(0, len(self.statements))
+        self._frame = [row for row, statement in zip(rows, self.statements, strict=True) if type(statement) in _FRAME]
+        self._lane_of_row: dict[Row, Lane] = {}
         self._decls: dict[str, list[Node]] = {}
         self._numbers: list[int] = []  # sorted numbers of the declared `n<number>` IDs
         self._guesses: dict[str, list[str]] = {}  # "did you mean" per undeclared ID, until IDs change
         self._duplicated: set[str] = set()
-        self._duplicates: list[Diagnostic] = []
+        self._duplicates: list[Pinned] = []
         self._duplicates_stale = True
         self._stale_keys: set[EdgeKey] = set()
-        self._nodes_at: dict[int, Node] = {}
-        self._edges_at: dict[int, EdgeSite] = {}
-        self._loops_at: dict[int, LoopSite] = {}
+        self._nodes_at: dict[Row, Node] = {}
+        self._edges_at: dict[Row, EdgeSite] = {}
+        self._loops_at: dict[Row, LoopSite] = {}
         self._edges_by_key: dict[EdgeKey, list[EdgeSite]] = {}
         self._mentioned: dict[str, int] = {}  # words on lines that do not parse
         self._dangling: set[str] = set()
-        self._structure_diags: list[Diagnostic] = []  # lanes and braces: FZ003, FZ004, FZ005, FZ202
-        self._comments: dict[int, list[Diagnostic]] = {}  # FZ301, FZ302 and a label comment's own rules
-        self._numbering: list[Diagnostic] = []
-        self._local: dict[int, list[Diagnostic]] = {}
-        self._context: dict[int, list[Diagnostic]] = {}
-        self._per_id: dict[str, list[Diagnostic]] = {}
-        self._per_key: dict[EdgeKey, list[Diagnostic]] = {}
-        self._broken: set[int] = set()
-        self._segment_starts: list[int] = []
-        self._segment_lanes: list[Lane | None] = []
-        self._nodes = None
-        self._edges = None
-        self._loops = None
-        self._diagnostics = None
-        self._sequence = None
-
-        self._structure()
-        for lane in self.lanes:
-            first = self.lane_table.setdefault(lane.id, lane)
-            if first is not lane:
-                name = lane.id_name
-                self._structure_diags.append(
-                    Diagnostic(
-                        "FZ202",
-                        lane.line,
-                        name.start,
-                        name.end,
-                        f"lane `{lane.id}` is declared twice; lane IDs are unique",
-                        (_related_lane(first, f"first declaration of `{lane.id}`"),),
-                    )
-                )
+        self._structure_diags: list[Pinned] = []  # braces and lane IDs: FZ003, FZ004, FZ005, FZ202
+        self._numbering: list[Pinned] = []
+        self._on_row: dict[Row, list[Pinned]] = {}  # what one line says on its own (and FZ301/302, FZ304)
+        self._per_id: dict[str, list[Pinned]] = {}
+        self._per_key: dict[EdgeKey, list[Pinned]] = {}
+        self._pair()
         starts, lanes_of = self._segment_starts, self._segment_lanes
-        segment = 0
-        count = len(self.statements)
-        next_start = starts[1] if len(starts) > 1 else count
-        current: Lane | None = lanes_of[0]
-        for index, statement in enumerate(self.statements):
-            while index >= next_start:
-                segment += 1
-                current = lanes_of[segment]
-                next_start = starts[segment + 1] if segment + 1 < len(starts) else count
-            self._add_line(index, statement, current)
+        for segment, start in enumerate(starts):
+            stop = starts[segment + 1] if segment + 1 < len(starts) else len(rows)
+            lane = lanes_of[segment]
+            for index in range(start, min(stop, len(rows))):
+                self._add_line(rows[index], index, lane)
         for node_id, decls in self._decls.items():
             self.node_table[node_id] = decls[0]
         for node_id in {*self._decls, *self.node_refs}:
             self._recompute_id(node_id)
         self._recompute_keys()
         self._recompute_numbering()
+        self._forget_views()
 
-    def _add_line(self, index: int, statement: Statement, lane: Lane | None) -> set[str]:
+    def _forget_views(self) -> None:
+        self._nodes = None
+        self._edges = None
+        self._loops = None
+        self._diagnostics = None
+        self._sequence = None
+
+    def _pin(self, found: Iterable[Diagnostic]) -> list[Pinned]:
+        return [Pinned.at(self._rows, diagnostic) for diagnostic in found]
+
+    def _pair(self) -> None:
+        """Lanes, their extents and the lane table, from the frame (headers and `}`) alone."""
+        structure = pair(self._frame, self.statements, self._lane_of_row)
+        self.lanes, self._lane_of_row = structure.lanes, structure.known
+        self._segment_starts, self._segment_lanes = structure.starts, structure.lanes_of
+        self.lane_table = {}
+        self._lane_guesses = {}
+        found = structure.diagnostics
+        for lane in self.lanes:
+            first = self.lane_table.setdefault(lane.id, lane)
+            if first is not lane:
+                found.append(messages.duplicate_lane(lane, first))
+        self._structure_diags = self._pin(found)
+
+    def _add_line(self, row: Row, index: int, lane: Lane | None) -> set[str]:
         """Register what one line declares and references; returns the IDs it touches."""
         ids: set[str] = set()
-        findings = findings_for_line(self.lines[index], statement)
-        if findings:
-            self._local[index] = [Diagnostic(f.code, index, f.start, f.end, f.message, (), f.fix) for f in findings]
+        statement = self.statements[index]
+        text = self.lines[index]
+        found = [
+            Diagnostic(f.code, index, f.start, f.end, f.message, (), f.fix) for f in findings_for_line(text, statement)
+        ]
         if statement.problem is not None:
-            self._broken.add(index)
-            for word in set(_WORD.findall(self.lines[index])):
+            row.broken = True
+            for word in set(_WORD.findall(text)):
                 self._mentioned[word] = self._mentioned.get(word, 0) + 1
                 ids.add(word)
         kind = type(statement)
-        if kind is Comment:
-            is_label = index > 0 and _has_label_comment([self.statements[index - 1], statement])
-            self._comment(index, statement, is_label)  # type: ignore[arg-type]
-        elif kind is LaneHeader:
-            # The same lane ID in the same place (`update` checked): a new label, or new spacing.
-            header: LaneHeader = statement  # type: ignore[assignment]
-            at = bisect.bisect_left([lane.line for lane in self.lanes], index)
-            lane_of_header = self.lanes[at]
-            lane_of_header.header = header
-            if header.label is not None:
-                lane_of_header.label = header.display_label
-        elif kind is Edge:
+        if kind is Edge:
             edge: Edge = statement  # type: ignore[assignment]
-            source = self._reference(index, edge.source.ref, "source", lane)
-            target = self._reference(index, edge.target.ref, "target", lane)
-            site = EdgeSite(index, edge, lane, source, target)
+            source = self._reference(row, edge.source.ref, "source", lane)
+            target = self._reference(row, edge.target.ref, "target", lane)
+            site = EdgeSite(row, edge, lane, source, target)
             site.key = site.resolved_key()
-            self._edges_at[index] = site
+            self._edges_at[row] = site
             self._edges_by_key.setdefault(site.key, []).append(site)
             self._stale_keys.add(site.key)
             ids.add(source.ref.node.text)
             ids.add(target.ref.node.text)
             if lane is None:
-                self._context[index] = [
-                    Diagnostic(
-                        "FZ304",
-                        index,
-                        edge.start,
-                        edge.end,
-                        "edge outside every lane: write it inside its source node's lane",
-                    )
-                ]
+                found.append(messages.statement_outside_lanes(index, edge))
         elif kind is NodeDecl:
             decl: NodeDecl = statement  # type: ignore[assignment]
-            node = Node(decl.node.text, index, decl, lane)
-            self._nodes_at[index] = node
+            node = Node(decl.node.text, row, decl, lane)
+            self._nodes_at[row] = node
             decls = self._decls.setdefault(node.id, [])
             if not decls:
                 self._declared(node.id, True)
@@ -359,28 +341,34 @@ class Model:
             if lane is not None:
                 _insert_by_line(lane.nodes, node)
             ids.add(node.id)
+        elif kind is Comment:
+            is_label = index > 0 and _has_label_comment((self.statements[index - 1], statement))
+            above = self.lines[index - 1] if index > 0 else ""
+            found.extend(messages.comment(index, statement, is_label, above, text))  # type: ignore[arg-type]
+        elif kind is LaneHeader and (header_lane := self._lane_of_row.get(row)) is not None:
+            # The same lane ID in the same place (`_moves_frame` checked): a new label, or new spacing.
+            header: LaneHeader = statement  # type: ignore[assignment]
+            header_lane.header = header
+            if header.label is not None:
+                header_lane.label = header.display_label
         elif kind is Loop:
             loop: Loop = statement  # type: ignore[assignment]
-            members = [self._reference(index, member, "member", lane) for member in loop.members]
-            self._loops_at[index] = LoopSite(index, loop, lane, members)
+            members = [self._reference(row, member, "member", lane) for member in loop.members]
+            self._loops_at[row] = LoopSite(row, loop, lane, members)
             ids.update(member.node.text for member in loop.members)
             if lane is None:
-                self._context[index] = [
-                    Diagnostic(
-                        "FZ304",
-                        index,
-                        loop.keyword.start,
-                        loop.end,
-                        "loop outside every lane: write it inside a lane",
-                    )
-                ]
+                found.append(messages.statement_outside_lanes(index, loop))
+        if found:
+            self._on_row[row] = [
+                Pinned(d, (row,)) if not d.related and _own_line(d) else Pinned.at(self._rows, d) for d in found
+            ]
         return ids
 
-    def _reference(self, index: int, ref: Ref, role: Role, context: Lane | None) -> Reference:
-        reference = Reference(index, ref, role, None, None, context)
+    def _reference(self, row: Row, ref: Ref, role: Role, context: Lane | None) -> Reference:
+        reference = Reference(row, ref, role, None, None, context)
         self.node_refs.setdefault(ref.node.text, []).append(reference)
         if ref.lane is not None:
-            self.lane_refs.setdefault(ref.lane.text, []).append(LaneReference(reference, ref.lane))
+            self.lane_refs.setdefault(ref.lane.text, {})[reference] = LaneReference(reference, ref.lane)
         return reference
 
     def _declared(self, node_id: str, present: bool) -> None:
@@ -397,19 +385,17 @@ class Model:
         else:
             del self._numbers[bisect.bisect_left(self._numbers, number)]
 
-    def _remove_line(self, index: int, text: str) -> set[str]:
+    def _remove_line(self, row: Row, text: str) -> set[str]:
         """Undo `_add_line` for a line about to change; `text` is what the line said."""
         ids: set[str] = set()
-        self._local.pop(index, None)
-        self._context.pop(index, None)
-        self._comments.pop(index, None)
-        if index in self._broken:
-            self._broken.discard(index)
+        self._on_row.pop(row, None)
+        if row.broken:
+            row.broken = False
             for word in set(_WORD.findall(text)):
                 self._mentioned[word] -= 1
                 ids.add(word)
         references: list[Reference] = []
-        if (node := self._nodes_at.pop(index, None)) is not None:
+        if (node := self._nodes_at.pop(row, None)) is not None:
             self._decls[node.id].remove(node)
             if not self._decls[node.id]:
                 del self._decls[node.id]
@@ -417,27 +403,29 @@ class Model:
             if node.lane is not None:
                 node.lane.nodes.remove(node)
             ids.add(node.id)
-        if (site := self._edges_at.pop(index, None)) is not None:
+        if (site := self._edges_at.pop(row, None)) is not None:
             self._unkey(site)
             references = [site.source, site.target]
-        if (loop := self._loops_at.pop(index, None)) is not None:
+        if (loop := self._loops_at.pop(row, None)) is not None:
             references += loop.members
         for reference in references:
-            node_id = reference.ref.node.text
-            ids.add(node_id)
-            remaining = [r for r in self.node_refs[node_id] if r is not reference]
-            if remaining:
-                self.node_refs[node_id] = remaining
-            else:
-                del self.node_refs[node_id]
-            prefix = reference.ref.lane
-            if prefix is not None:
-                uses = [u for u in self.lane_refs[prefix.text] if u.reference is not reference]
-                if uses:
-                    self.lane_refs[prefix.text] = uses
-                else:
-                    del self.lane_refs[prefix.text]
+            ids.add(self._unreference(reference))
         return ids
+
+    def _unreference(self, reference: Reference) -> str:
+        node_id = reference.ref.node.text
+        remaining = [r for r in self.node_refs[node_id] if r is not reference]
+        if remaining:
+            self.node_refs[node_id] = remaining
+        else:
+            del self.node_refs[node_id]
+        prefix = reference.ref.lane
+        if prefix is not None:
+            uses = self.lane_refs[prefix.text]
+            del uses[reference]
+            if not uses:
+                del self.lane_refs[prefix.text]
+        return node_id
 
     def _unkey(self, site: EdgeSite) -> None:
         sites = self._edges_by_key[site.key]
@@ -460,55 +448,31 @@ class Model:
     def update(self, edit: Edit) -> None:
         """Bring the model up to date after `edit`; its new lines are already in `self.statements`.
 
-        What the lines removed had registered is taken out, everything below moves by the
-        change in line count, and the new lines are registered; then only the node IDs and
+        What the lines removed had registered is taken out and the new lines are registered
+        (after the frame is paired again, if the edit moved it); then only the node IDs and
         edges they touch are resolved and checked again.
         """
-        first, removed, added_count = edit.first, edit.removed_statements, edit.added_count
-        added = self.statements[first : first + added_count]
-        delta = edit.delta
-        if self._needs_rebuild(edit):
-            with paused_gc():
-                self._build()
-            return
-        lane = self.lane_at(first)
+        first, removed = edit.first, edit.removed_count
+        moves_frame = self._moves_frame(edit)
+        runs_before = (self._segment_starts, self._segment_lanes)  # `_pair` makes new lists
         ids: set[str] = set()
-        # Numbering depends on which IDs are declared where, not on labels or shapes.
-        declared_before = [(i, s.node) for i, s in enumerate(removed) if type(s) is NodeDecl]
-        declared_after = [(i, s.node) for i, s in enumerate(added) if type(s) is NodeDecl]
-        for index, text in enumerate(edit.removed_lines, first):
-            ids |= self._remove_line(index, text)
-        if delta:
-            self._shift(first + edit.removed_count, delta)
-        for index in range(first, first + added_count):
-            ids |= self._add_line(index, self.statements[index], lane)
-        for node_id in ids:
-            decls = self._decls.get(node_id)
-            if decls:
-                self.node_table[node_id] = decls[0]
-            else:
-                self.node_table.pop(node_id, None)
-        if declared_before != declared_after:
-            self._guesses.clear()
-            self._recompute_numbering()
-            # Suggestions for undeclared IDs name other nodes; renumbering fixes pick free numbers.
-            ids |= self._dangling
-            self._duplicates_stale = True
-        elif any(type(s) is NodeDecl for s in removed):
-            # A label or shape changed: only the suggestions that name this node show it.
-            touched = {s.node.text for s in removed if type(s) is NodeDecl}
-            ids |= {d for d in self._dangling if d not in self._guesses or not touched.isdisjoint(self._guesses[d])}
+        for row, text in zip(self._rows.rows(first, first + removed), edit.removed_lines, strict=True):
+            ids |= self._remove_line(row, text)
+        rows = self._rows.splice(first, removed, edit.added_count)
+        if moves_frame:
+            ids |= self._reframe(edit, rows, runs_before)
+        elif edit.delta:
+            self._shift_lanes(first + removed, edit.delta)
+        for index, row in enumerate(rows, first):
+            ids |= self._add_line(row, index, self.lane_at(index))
+        ids |= self._redeclared(edit, ids)
         for node_id in ids:
             self._recompute_id(node_id)
         self._recompute_keys()
-        self._nodes = None
-        self._edges = None
-        self._loops = None
-        self._diagnostics = None
-        self._sequence = None
+        self._forget_views()
 
-    def _needs_rebuild(self, edit: Edit) -> bool:
-        """Whether `edit` changes what the model cannot follow line by line; one clause per reason."""
+    def _moves_frame(self, edit: Edit) -> bool:
+        """Whether `edit` changes the frame the lanes are paired from; one clause per reason."""
         first = edit.first
         removed, added = edit.removed_statements, self.statements[first : first + edit.added_count]
         # A `}` typed or deleted re-pairs braces: lane extents and every line's lane can move.
@@ -527,32 +491,98 @@ class Model:
         below = [self.statements[below_at]] if below_at < len(self.statements) else []
         return _has_label_comment([*above, *removed, *below]) or _has_label_comment([*above, *added, *below])
 
-    def _shift(self, start: int, delta: int) -> None:
-        """Move everything on line `start` or below by `delta` lines (lines were added or removed)."""
+    def _reframe(self, edit: Edit, rows: list[Row], runs_before: tuple[list[int], list[Lane | None]]) -> set[str]:
+        """Pair the braces again after `edit` changed the frame; returns the node IDs to check again.
+
+        Lines whose lane changed are registered again; a lane that appeared, went or changed
+        its ID re-checks the references that name it, the nodes declared in it and the edges
+        written in it (their messages name the lane).
+        """
+        first, stop = edit.first, edit.first + edit.added_count
+        ids_before = {id(lane): lane.id for lane in self.lanes}
+        kept = [row for row in self._frame if row.chunk is not None and not first <= row.line < stop]
+        for index, row in enumerate(rows, first):
+            if type(self.statements[index]) in _FRAME:
+                kept.insert(bisect.bisect_left(kept, index, key=lambda r: r.line), row)
+        self._frame = kept
+        self._pair()
+        starts, lanes_of = runs_before
+        end = first + edit.removed_count
+        moved = [start if start < first else start + edit.delta if start >= end else first for start in starts]
+        ids: set[str] = set()
+        relaid: set[str] = set()  # node IDs declared on a line whose lane changed
+        for start, run_stop in changed_runs(
+            (moved, lanes_of), (self._segment_starts, self._segment_lanes), len(self.statements)
+        ):
+            for index, row in enumerate(self._rows.rows(start, run_stop), start):
+                if not first <= index < stop:
+                    ids |= self._remove_line(row, self.lines[index])
+                    ids |= self._add_line(row, index, self.lane_at(index))
+                    if (node := self._nodes_at.get(row)) is not None:
+                        relaid.add(node.id)
+        if stop < len(self.statements) and type(self.statements[stop]) is Comment:
+            row = self._rows[stop]  # it may have become, or stopped being, a lane's label
+            ids |= self._remove_line(row, self.lines[stop]) | self._add_line(row, stop, self.lane_at(stop))
+        ids_after = {id(lane): lane.id for lane in self.lanes}
+        renamed = {lane_id for key, lane_id in ids_before.items() if ids_after.get(key) != lane_id}
+        renamed |= {lane_id for key, lane_id in ids_after.items() if ids_before.get(key) != lane_id}
+        if renamed:
+            ids |= self._lane_renamed(renamed, relaid)
+        # "Did you mean" writes a suggestion with its lane's prefix, or without from its own lane.
+        ids |= {d for d in self._dangling if not relaid.isdisjoint(self._guesses.get(d, relaid))}
+        return ids
+
+    def _lane_renamed(self, lane_ids: set[str], relaid: set[str]) -> set[str]:
+        """The node IDs whose checks name a lane with one of `lane_ids`, or resolve through one.
+
+        The nodes declared in such a lane are added to `relaid` (suggestions name their lane).
+        """
+        ids: set[str] = set()
+        for lane_id in lane_ids:
+            ids.update(reference.ref.node.text for reference in self.lane_refs.get(lane_id, ()))
+        for lane in self.lanes:
+            if lane.id in lane_ids:
+                relaid.update(node.id for node in lane.nodes)
+                for row in self._rows.rows(lane.line, lane.end_line + 1):
+                    if (site := self._edges_at.get(row)) is not None:
+                        ids.add(site.source.ref.node.text)
+        # "No lane is called X; did you mean Y?" weighs every lane ID.
+        for prefix, uses in self.lane_refs.items():
+            if prefix not in self.lane_table:
+                ids.update(reference.ref.node.text for reference in uses)
+        self._duplicates_stale = True  # FZ201 names the first declaration's lane
+        return ids | relaid
+
+    def _redeclared(self, edit: Edit, ids: set[str]) -> set[str]:
+        """Follow what the edit did to declarations; returns the IDs whose checks depend on them."""
+        for node_id in ids:
+            decls = self._decls.get(node_id)
+            if decls:
+                self.node_table[node_id] = decls[0]
+            else:
+                self.node_table.pop(node_id, None)
+        removed = edit.removed_statements
+        added = self.statements[edit.first : edit.first + edit.added_count]
+        # Numbering depends on which IDs are declared where, not on labels or shapes.
+        declared_before = [(i, s.node) for i, s in enumerate(removed) if type(s) is NodeDecl]
+        declared_after = [(i, s.node) for i, s in enumerate(added) if type(s) is NodeDecl]
+        if declared_before != declared_after:
+            self._guesses.clear()
+            self._recompute_numbering()
+            # Suggestions for undeclared IDs name other nodes; renumbering fixes pick free numbers.
+            self._duplicates_stale = True
+            return set(self._dangling)
+        if declared_before:
+            # A label or shape changed: only the suggestions that name this node show it.
+            touched = {s.node.text for s in removed if type(s) is NodeDecl}
+            return {d for d in self._dangling if d not in self._guesses or not touched.isdisjoint(self._guesses[d])}
+        return set()
+
+    def _shift_lanes(self, start: int, delta: int) -> None:
+        """Move the lanes and runs at line `start` or below by `delta` lines: O(lanes)."""
 
         def moved(line: int) -> int:
             return line + delta if line >= start else line
-
-        def moved_diagnostic(d: Diagnostic) -> Diagnostic:
-            reach = [d.line + r.line_delta for r in d.fix.replacements] if d.fix is not None else []
-            if d.line < start and all(r.line < start for r in d.related) and all(line < start for line in reach):
-                return d
-            related = tuple(dataclasses.replace(r, line=moved(r.line)) for r in d.related)
-            line = moved(d.line)
-            fix = d.fix
-            if fix is not None:
-                # Replacements are counted from the diagnostic's line: keep them on their own lines.
-                fix = dataclasses.replace(
-                    fix,
-                    replacements=tuple(
-                        dataclasses.replace(r, line_delta=moved(at) - line)
-                        for r, at in zip(fix.replacements, reach, strict=True)
-                    ),
-                )
-            return dataclasses.replace(d, line=line, related=related, fix=fix)
-
-        def moved_list(found: list[Diagnostic]) -> list[Diagnostic]:
-            return [moved_diagnostic(d) for d in found]
 
         last_before = len(self.statements) - 1 - delta
         for lane in self.lanes:
@@ -567,55 +597,20 @@ class Model:
             if lane.cut_by is not None:  # its last line may have been in the edit: it ends above the next
                 lane.end_line = lane.cut_by.line - 1
         self._segment_starts[:] = [moved(line) for line in self._segment_starts]
-        # The per-line tables are large: shift with plain loops, re-keyed by the new lines.
-        for node in self._nodes_at.values():
-            if node.line >= start:
-                node.line += delta
-        for site in self._edges_at.values():
-            if site.line >= start:
-                site.line = site.source.line = site.target.line = site.line + delta
-        for loop in self._loops_at.values():
-            if loop.line >= start:
-                loop.line += delta
-                for member in loop.members:
-                    member.line = loop.line
-        self._nodes_at = {node.line: node for node in self._nodes_at.values()}
-        self._edges_at = {site.line: site for site in self._edges_at.values()}
-        self._loops_at = {loop.line: loop for loop in self._loops_at.values()}
-        self._local = {moved(line): moved_list(found) for line, found in self._local.items()}
-        self._context = {moved(line): moved_list(found) for line, found in self._context.items()}
-        self._per_id = {key: moved_list(found) for key, found in self._per_id.items()}
-        self._per_key = {key: moved_list(found) for key, found in self._per_key.items()}
-        self._numbering = moved_list(self._numbering)
-        self._duplicates = moved_list(self._duplicates)
-        self._structure_diags = moved_list(self._structure_diags)
-        self._comments = {moved(line): moved_list(found) for line, found in self._comments.items()}
-        self._broken = {moved(line) for line in self._broken}
 
     # --- diagnostics by what they depend on -----------------------------------------------------
 
     def _recompute_id(self, node_id: str) -> None:
         """Resolve every use of `node_id` and redo the diagnostics that hang on it."""
-        found: list[Diagnostic] = []
         decls = self._decls.get(node_id, [])
-        for decl in decls:
-            if decl.lane is None:
-                name = decl.decl.node
-                found.append(
-                    Diagnostic(
-                        "FZ001",
-                        decl.line,
-                        name.start,
-                        name.end,
-                        f"node `{node_id}` is outside every lane: declare it inside `Lane {{ ... }}`",
-                    )
-                )
-        if len(decls) > 1:
-            self._duplicated.add(node_id)
+        found = [messages.outside_lanes(decl) for decl in decls if decl.lane is None]
+        if len(decls) > 1 or node_id in self._duplicated:
+            # FZ201's fix renames the uses of a later declaration: they may have changed.
             self._duplicates_stale = True
-        elif node_id in self._duplicated:
-            self._duplicated.discard(node_id)
-            self._duplicates_stale = True
+            if len(decls) > 1:
+                self._duplicated.add(node_id)
+            else:
+                self._duplicated.discard(node_id)
         references = self.node_refs.get(node_id, [])
         references.sort(key=lambda r: (r.line, r.ref.node.start))
         connected: set[int] = set()  # ids of the declarations an edge names
@@ -625,7 +620,7 @@ class Model:
                 connected.add(id(node))
             self._resolve(reference, node, found)
             if reference.role != "member":
-                self._rekey(self._edges_at[reference.line])
+                self._rekey(self._edges_at[reference.row])
         if not decls and references:
             self._dangling.add(node_id)
         else:
@@ -633,13 +628,9 @@ class Model:
         # A node named on a line that does not parse may well be linked there: no orphan warning.
         # A second declaration already has FZ201; an orphan warning would say the same twice.
         if decls and id(decls[0]) not in connected and not self._mentioned.get(node_id):
-            first = decls[0]
-            name = first.decl.node
-            found.append(
-                Diagnostic("FZ501", first.line, name.start, name.end, f"node `{node_id}` takes part in no edge")
-            )
+            found.append(messages.orphan(decls[0]))
         if found:
-            self._per_id[node_id] = found
+            self._per_id[node_id] = self._pin(found)
         else:
             self._per_id.pop(node_id, None)
 
@@ -654,83 +645,34 @@ class Model:
             else:
                 named_lane = self.lane_table.get(prefix.text)
         reference.lane = named_lane
+        if prefix is not None and named_lane is None:
+            found.append(messages.unknown_lane(index, prefix, node, self._lanes_like(prefix.text)))
         if node is None:
-            if prefix is not None and named_lane is None:
-                found.append(self._unknown_lane(index, prefix, node))
             found.append(self._dangling_diagnostic(reference))
             return
-        if prefix is not None:
-            # A wrong prefix is the one mistake here: no lane rule is checked on top of it.
-            if named_lane is None:
-                found.append(self._unknown_lane(index, prefix, node))
-                return
-            if node.lane is not None and node.lane.id != named_lane.id:
-                found.append(self._wrong_lane(index, ref, node, lane))
-                return
-        if (
-            reference.role == "target"
-            and prefix is None
-            and lane is not None
-            and node.lane is not None
-            and node.lane.id != lane.id
-        ):
-            found.append(
-                Diagnostic(
-                    "FZ104",
-                    index,
-                    ref.node.start,
-                    ref.node.end,
-                    f"`{ref.node.text}` is in lane `{node.lane.id}`: a cross-lane target needs its prefix, "
-                    f"`{node.lane.id}.{ref.node.text}`",
-                    (_related_decl(node, f"`{ref.node.text}` is declared in lane `{node.lane.id}`"),),
-                    replace(ref.node.start, ref.node.start, f"{node.lane.id}.", f"Add the prefix `{node.lane.id}.`"),
-                )
-            )
-        if reference.role == "source" and lane is not None and node.lane is not None and node.lane.id != lane.id:
-            site = self._edges_at[index]
-            home = node.lane
-            found.append(
-                Diagnostic(
-                    "FZ303",
-                    index,
-                    site.edge.source.start,
-                    site.edge.source.end,
-                    f"this edge starts at `{ref.node.text}` in lane `{home.id}` "
-                    f"but is written in lane `{lane.id}`; write it in `{home.id}`",
-                    (_related_decl(node, f"`{node.id}` is declared in lane `{home.id}`"),),
-                )
-            )
+        if prefix is not None and named_lane is None:
+            return  # a wrong prefix is the one mistake here: no lane rule is checked on top of it
+        if named_lane is not None and node.lane is not None and node.lane.id != named_lane.id:
+            found.append(messages.wrong_lane(index, ref, node, lane))
+            return
+        if lane is None or node.lane is None or node.lane.id == lane.id:
+            return
+        if reference.role == "target" and prefix is None:
+            found.append(messages.missing_prefix(index, ref, node))
+        elif reference.role == "source":
+            found.append(messages.foreign_source(self._edges_at[reference.row], node, lane))
 
-    def _unknown_lane(self, index: int, prefix: Name, node: Node | None) -> Diagnostic:
-        guesses = closest_names(prefix.text, list(self.lane_table))
-        fix = None
-        if node is not None and node.lane is not None:
-            guesses = [node.lane.id] + [g for g in guesses if g != node.lane.id]
-        if guesses:
-            fix = replace(prefix.start, prefix.end, guesses[0], f"Change to `{guesses[0]}`")
-        hint = f"; did you mean `{guesses[0]}`?" if guesses else ""
-        return Diagnostic("FZ102", index, prefix.start, prefix.end, f"no lane is called `{prefix.text}`{hint}", (), fix)
-
-    def _wrong_lane(self, index: int, ref: Ref, node: Node, lane: Lane | None) -> Diagnostic:
-        assert ref.lane is not None and node.lane is not None
-        prefix = ref.lane
-        if lane is not None and node.lane.id == lane.id:  # the node is local: the prefix can simply go
-            fix = replace(prefix.start, ref.node.start, "", f"Remove the prefix `{prefix.text}.`")
-        else:
-            fix = replace(prefix.start, prefix.end, node.lane.id, f"Change to `{node.lane.id}`")
-        return Diagnostic(
-            "FZ103",
-            index,
-            prefix.start,
-            prefix.end,
-            f"`{ref.node.text}` is in lane `{node.lane.id}`, not `{prefix.text}`",
-            (_related_decl(node, f"`{ref.node.text}` is declared in lane `{node.lane.id}`"),),
-            fix,
-        )
+    def _lanes_like(self, prefix: str) -> list[str]:
+        """The lane IDs most like an unknown prefix (cached until the lanes change: one rename
+        can leave a hundred references naming the old ID)."""
+        found = self._lane_guesses.get(prefix)
+        if found is None:
+            found = self._lane_guesses[prefix] = closest_names(prefix, list(self.lane_table))
+        return found
 
     def _dangling_diagnostic(self, reference: Reference) -> Diagnostic:
         """FZ101, with the declared nodes it may mean, each written so that it resolves from here."""
-        index, ref = reference.line, reference.ref
+        ref = reference.ref
         node_id = ref.node.text
         ids = self._guesses.get(node_id)
         if ids is None:
@@ -743,39 +685,13 @@ class Model:
         candidates = [node for guess in ids if guess != other for node in self._decls[guess]]
         candidates.sort(key=lambda node: node.lane is not home)
         candidates = candidates[:3]
-        hint = ""
-        fix = None
-        related: tuple[Related, ...] = ()
-        if candidates:
-            written = [self._written(reference, node) for node in candidates]
-            described = [
-                f"`{text}`" + (f' "{node.label}"' if node.label else "")
-                for text, node in zip(written, candidates, strict=True)
-            ]
-            hint = "; did you mean " + " or ".join(described) + "?"
-            best = candidates[0]
-            related = (_related_decl(best, f"`{best.id}` is declared here"),)
-            # An edge starts in its own lane: a source from another lane is named, not offered as a fix.
-            fixable = [
-                (node, text)
-                for node, text in zip(candidates, written, strict=True)
-                if reference.role != "source" or reference.context is None or node.lane is reference.context
-            ]
-            if fixable:
-                best, text = fixable[0]
-                if text.rpartition(".")[0] != (ref.lane.text if ref.lane is not None else ""):
-                    fix = replace(ref.start, ref.end, text, f"Change to `{text}`")  # the prefix changes too
-                else:
-                    fix = replace(ref.node.start, ref.node.end, best.id, f"Change to `{best.id}`")
-        return Diagnostic(
-            "FZ101", index, ref.node.start, ref.node.end, f"`{node_id}` is not declared{hint}", related, fix
-        )
+        return messages.dangling(reference, candidates, [self._written(reference, node) for node in candidates])
 
     def _other_end(self, reference: Reference) -> str | None:
         """The ID at the edge's other end, for an edge end (None for a loop member)."""
         if reference.role == "member":
             return None
-        site = self._edges_at[reference.line]
+        site = self._edges_at[reference.row]
         other = site.target if reference is site.source else site.source
         return other.ref.node.text
 
@@ -794,20 +710,8 @@ class Model:
         """FZ502 for the second and later copies of one edge, for the keys whose edges changed."""
         for key in self._stale_keys:
             sites = sorted(self._edges_by_key.get(key, []), key=lambda s: s.line)
-            found = [
-                Diagnostic(
-                    "FZ502",
-                    site.line,
-                    site.edge.start,
-                    site.edge.end,
-                    f"this edge from `{site.edge.source.ref.node.text}` to `{site.edge.target.ref.node.text}` "
-                    "is already drawn",
-                    (Related(sites[0].line, sites[0].edge.start, sites[0].edge.end, "the same edge"),),
-                )
-                for site in sites[1:]
-            ]
-            if found:
-                self._per_key[key] = found
+            if len(sites) > 1:
+                self._per_key[key] = self._pin(messages.duplicate_edges(sites))
             else:
                 self._per_key.pop(key, None)
         self._stale_keys.clear()
@@ -821,192 +725,30 @@ class Model:
         later = sorted(
             (node for node_id in self._duplicated for node in self._decls[node_id][1:]), key=lambda n: n.line
         )
-        taken = set(self._numbers)
-        number = next(number for number in itertools.count(1) if number not in taken)
-        found: list[Diagnostic] = []
-        for node in later:
-            first = self._decls[node.id][0]
-            name = node.decl.node
-            new_id = f"n{number}"
-            where = f" in lane `{first.lane.id}`" if first.lane is not None else ""
-            uses = [
-                Replacement(r.line - node.line, r.ref.node.start, r.ref.node.end, new_id)
-                for r in self.node_refs.get(node.id, ())
-                if r.node is node
-            ]
-            found.append(
-                Diagnostic(
-                    "FZ201",
-                    node.line,
-                    name.start,
-                    name.end,
-                    f"node `{node.id}` is already declared{where}; node IDs are unique across lanes",
-                    (_related_decl(first, f"first declaration of `{node.id}`"),),
-                    Fix(
-                        f"Rename this `{node.id}` to `{new_id}`, the next free number",
-                        (Replacement(0, name.start, name.end, new_id), *uses),
-                    ),
-                )
+        new_id = f"n{messages.missing_numbers(self._numbers, 1)[0]}"
+        self._duplicates = self._pin(
+            messages.duplicate_node(
+                node,
+                self._decls[node.id][0],
+                new_id,
+                [r for r in self.node_refs.get(node.id, ()) if r.node is node],
             )
-        self._duplicates = found
+            for node in later
+        )
         self._duplicates_stale = False
 
     def _recompute_numbering(self) -> None:
         """FZ204: node numbers must be exactly 1..N."""
-        numbers: dict[int, Node] = {}
-        for node_id, node in self.node_table.items():
-            number = node_number(node_id)
-            if number is not None:
-                numbers[number] = node
-        count = len(numbers)
-        extra = sorted(n for n in numbers if n > count)
-        self._numbering = []
-        if not extra:
-            return
-        missing = [n for n in range(1, count + 1) if n not in numbers]
-        gap = ", ".join(f"n{n}" for n in missing[:5]) + (", ..." if len(missing) > 5 else "")
-        for number in extra:
-            name = numbers[number].decl.node
-            self._numbering.append(
-                Diagnostic(
-                    "FZ204",
-                    numbers[number].line,
-                    name.start,
-                    name.end,
-                    f"node numbers should run n1..n{count} with {count} node{'s' if count != 1 else ''}: "
-                    f"n{number} is past the end and {gap} {'is' if len(missing) == 1 else 'are'} missing",
-                )
-            )
+        self._numbering = self._pin(messages.numbering(self._numbers, self.node_table))
 
-    # --- lanes: structure, extents and comments ------------------------------------------------
 
-    def _structure(self) -> None:
-        """Find lanes and their extents from headers, braces and comments alone."""
-        statements = self.statements
-        diagnostics = self._structure_diags
-        last_line = len(statements) - 1
-        stack: list[Lane] = []
-        children: dict[int, list[Lane]] = {}
-        for index, statement in enumerate(statements):
-            kind = type(statement)
-            if kind is LaneHeader:
-                header: LaneHeader = statement  # type: ignore[assignment]
-                lane = Lane(header.lane.text, index, header, header.display_label, None, last_line, False)
-                if header.label is None and index + 1 <= last_line:
-                    after = statements[index + 1]
-                    if isinstance(after, Comment) and after.text.startswith("#"):
-                        lane.label = after.text[1:].strip()
-                        lane.label_line = index + 1
+def _own_line(diagnostic: Diagnostic) -> bool:
+    """Whether a diagnostic's fix, if any, stays on its own line (then its own row pins it all)."""
+    return diagnostic.fix is None or all(r.line_delta == 0 for r in diagnostic.fix.replacements)
 
-                if stack:
-                    lane.parent = stack[-1]
-                    children.setdefault(id(stack[-1]), []).append(lane)
-                stack.append(lane)
-                self.lanes.append(lane)
-            elif kind is LaneClose:
-                if stack:
-                    lane = stack.pop()
-                    lane.end_line = index
-                    lane.closed = True
-                else:
-                    brace: Name = statement.brace  # type: ignore[union-attr]
-                    diagnostics.append(Diagnostic("FZ004", index, brace.start, brace.end, "`}` closes no lane"))
-            # Comments get their diagnostics with the other lines, in `_add_line`.
-        for lane in stack:  # never closed
-            inner = children.get(id(lane))
-            name = lane.id_name
-            if inner:
-                # The usual slip: a missing `}` before the next lane. End the lane there.
-                following = inner[0]
-                lane.end_line = following.line - 1
-                lane.cut_by = following
-                for child in inner:
-                    if child.parent is lane:
-                        child.parent = None
-                message = f"lane `{lane.id}` is not closed before the next lane `{following.id}`: add `}}`"
-                fix: Fix | None = Fix("Close the lane", (Replacement(following.line - lane.line, 0, 0, "}\n"),))
-            else:
-                message = f"lane `{lane.id}` is not closed before the end of the file: add `}}`"
-                fix = None
-            diagnostics.append(Diagnostic("FZ003", lane.line, name.start, name.end, message, (), fix))
-        for lane in self.lanes:
-            if lane.parent is not None:
-                name = lane.id_name
-                diagnostics.append(
-                    Diagnostic(
-                        "FZ005",
-                        lane.line,
-                        name.start,
-                        name.end,
-                        f"lane `{lane.id}` is declared inside lane `{lane.parent.id}`; lanes do not nest",
-                        (_related_lane(lane.parent, f"lane `{lane.parent.id}` opens here"),),
-                    )
-                )
-        self._segments()
 
-    def _segments(self) -> None:
-        """Cut the file into runs of lines that share one lane (lane bodies exclude the header)."""
-        events: list[tuple[int, int, Lane]] = []
-        for lane in self.lanes:
-            events.append((lane.line, 1, lane))  # body starts after the header
-            events.append((lane.end_line + 1, 0, lane))  # and stops after its last line
-        events.sort(key=lambda e: (e[0], e[1]))
-        starts, lanes = self._segment_starts, self._segment_lanes
-        starts.append(0)
-        lanes.append(None)
-        current: Lane | None = None
-        for line, opening, lane in events:
-            if opening:
-                current = lane
-            elif current is lane:
-                current = lane.parent if lane.parent is not None and lane.parent.end_line >= line else None
-            if starts[-1] == line:
-                lanes[-1] = current
-            else:
-                starts.append(line)
-                lanes.append(current)
-
-    def _comment(self, index: int, comment: Comment, is_label: bool) -> None:
-        found = self._comments[index] = []
-        if is_label:
-            # It is the lane's label after all: the label rules apply to it too.
-            found.extend(Diagnostic(f.code, index, f.start, f.end, f.message) for f in label_findings(comment))
-            header_line = self.lines[index - 1]
-            found.append(
-                Diagnostic(
-                    "FZ301",
-                    index,
-                    comment.start,
-                    comment.end,
-                    "the lane's display label belongs on the header line, after `{`",
-                    (),
-                    Fix(
-                        "Move the label onto the header line",
-                        (
-                            Replacement(-1, len(header_line), len(header_line), " " + comment.text),
-                            Replacement(0, 0, len(self.lines[index]), ""),
-                        ),
-                    ),
-                )
-            )
-        else:
-            found.append(
-                Diagnostic(
-                    "FZ302",
-                    index,
-                    comment.start,
-                    comment.end,
-                    "FlowZap drops comments; only a lane's `# Display label` on its header line is kept",
-                )
-            )
-
-    # --- sequence rules (off by default) ------------------------------------------------------
-
-    def sequence_diagnostics(self) -> list[Diagnostic]:
-        """FZ504 and FZ505: request/response pairing between lanes, in edge order."""
-        if self._sequence is None:
-            self._sequence = self._finish(sequence_findings(self.edges))
-        return self._sequence
+def _in_order(found: Iterable[Diagnostic]) -> list[Diagnostic]:
+    return sorted(found, key=lambda d: (d.line, d.start, d.code, d.message))
 
 
 __all__ = [

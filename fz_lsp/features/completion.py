@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from lsprotocol import types
 
-from fz_lsp.analysis.model import Lane, Model, Node, Reference
+from fz_lsp.analysis.model import Lane, Model, Node
 from fz_lsp.analysis.vocabulary import DIRECTIONS, NODE_KEYS, SHAPES, node_number
 from fz_lsp.features.hover import WORDS, lane_label
 from fz_lsp.features.positions import Positions
@@ -111,12 +111,12 @@ def _written(model: Model, node: Node, lane: Lane | None, prefixed_others: bool)
     """
     home = node.lane
     bare_allowed = home is lane or home is None or not prefixed_others
-    if bare_allowed and model.resolve(Reference(0, Ref(None, Name(node.id, 0, 0)), "target", None, None, lane)) is node:
+    if bare_allowed and model.resolve_written(Ref(None, Name(node.id, 0, 0)), lane) is node:
         return node.id
     if home is None or model.lane_table.get(home.id) is not home:
         return None
-    prefixed = Reference(0, Ref(Name(home.id, 0, 0), Name(node.id, 0, 0)), "target", None, None, lane)
-    return f"{home.id}.{node.id}" if model.resolve(prefixed) is node else None
+    prefixed = Ref(Name(home.id, 0, 0), Name(node.id, 0, 0))
+    return f"{home.id}.{node.id}" if model.resolve_written(prefixed, lane) is node else None
 
 
 def _reachable(model: Model, lane: Lane | None, prefixed_others: bool) -> list[tuple[bool, str, Node]]:

@@ -222,7 +222,7 @@ def snapshot(model: Model) -> object:
             if refs
         ),
         sorted(
-            (lane_id, sorted((u.line, u.name.start, u.lane.line if u.lane else None) for u in uses))
+            (lane_id, sorted((u.line, u.name.start, u.lane.line if u.lane else None) for u in uses.values()))
             for lane_id, uses in model.lane_refs.items()
         ),
         [lane.header for lane in model.lanes],

@@ -1,0 +1,158 @@
+"""Lanes and their extents, found from the lane headers and `}` lines alone.
+
+The pairing reads only the frame (the header and `}` lines, in file order), so a brace
+typed or deleted, or a header added, removed or renamed, costs O(lanes), not O(lines):
+the model then re-registers just the lines whose lane changed (`changed_runs`). A lane
+keeps its identity while its header line exists, so what hangs on it stays valid.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+from fz_lsp.analysis.diagnostics import Diagnostic, Fix, Related, Replacement
+from fz_lsp.analysis.entities import Lane
+from fz_lsp.analysis.lines import Row
+from fz_lsp.syntax.statements import Comment, LaneClose, LaneHeader, Statement
+
+
+def _related_lane(lane: Lane, what: str) -> Related:
+    name = lane.id_name
+    return Related(lane.line, name.start, name.end, what)
+
+
+@dataclass
+class Structure:
+    """The lanes in header order, what is wrong with the braces, and which lane each line is in."""
+
+    lanes: list[Lane]
+    diagnostics: list[Diagnostic]
+    starts: list[int]  # the first line of each run of lines that share one lane
+    lanes_of: list[Lane | None]  # the lane of each run (None: outside every lane)
+    known: dict[Row, Lane]  # each lane by the row of its header
+
+
+def _label_comment(header: LaneHeader, index: int, statements: list[Statement]) -> Comment | None:
+    """The `# comment` on the line below a header without a label, which then serves as its label."""
+    if header.label is None and index + 1 < len(statements):
+        after = statements[index + 1]
+        if isinstance(after, Comment) and after.text.startswith("#"):
+            return after
+    return None
+
+
+def pair(frame: list[Row], statements: list[Statement], previous: dict[Row, Lane]) -> Structure:
+    """Pair headers with `}` as a stack does; a header row of `previous` keeps its lane object."""
+    known: dict[Row, Lane] = {}
+    last_line = len(statements) - 1
+    lanes: list[Lane] = []
+    diagnostics: list[Diagnostic] = []
+    stack: list[Lane] = []
+    children: dict[int, list[Lane]] = {}
+    for row in frame:
+        index = row.line
+        statement = statements[index]
+        if type(statement) is LaneHeader:
+            lane = previous.get(row)
+            if lane is None:
+                lane = Lane(statement.lane.text, index, statement, None, None, last_line, False)
+            lane.id, lane.line, lane.header = statement.lane.text, index, statement
+            lane.label, lane.label_line = statement.display_label, None
+            lane.end_line, lane.closed, lane.parent, lane.cut_by = last_line, False, None, None
+            if (comment := _label_comment(statement, index, statements)) is not None:
+                lane.label, lane.label_line = comment.text[1:].strip(), index + 1
+            known[row] = lane
+            if stack:
+                lane.parent = stack[-1]
+                children.setdefault(id(stack[-1]), []).append(lane)
+            stack.append(lane)
+            lanes.append(lane)
+        elif stack:
+            lane = stack.pop()
+            lane.end_line = index
+            lane.closed = True
+        elif isinstance(statement, LaneClose):
+            brace = statement.brace
+            diagnostics.append(Diagnostic("FZ004", index, brace.start, brace.end, "`}` closes no lane"))
+    for lane in stack:  # never closed
+        diagnostics.append(_unclosed(lane, children.get(id(lane))))
+    for lane in lanes:
+        if lane.parent is not None:
+            name = lane.id_name
+            diagnostics.append(
+                Diagnostic(
+                    "FZ005",
+                    lane.line,
+                    name.start,
+                    name.end,
+                    f"lane `{lane.id}` is declared inside lane `{lane.parent.id}`; lanes do not nest",
+                    (_related_lane(lane.parent, f"lane `{lane.parent.id}` opens here"),),
+                )
+            )
+    starts, lanes_of = segments(lanes)
+    return Structure(lanes, diagnostics, starts, lanes_of, known)
+
+
+def _unclosed(lane: Lane, inner: list[Lane] | None) -> Diagnostic:
+    """FZ003; a lane left open before the next header (the usual slip) ends right above it."""
+    name = lane.id_name
+    if not inner:
+        message = f"lane `{lane.id}` is not closed before the end of the file: add `}}`"
+        return Diagnostic("FZ003", lane.line, name.start, name.end, message)
+    following = inner[0]
+    lane.end_line = following.line - 1
+    lane.cut_by = following
+    for child in inner:
+        if child.parent is lane:
+            child.parent = None
+    message = f"lane `{lane.id}` is not closed before the next lane `{following.id}`: add `}}`"
+    fix = Fix("Close the lane", (Replacement(following.line - lane.line, 0, 0, "}\n"),))
+    return Diagnostic("FZ003", lane.line, name.start, name.end, message, (), fix)
+
+
+def segments(lanes: list[Lane]) -> tuple[list[int], list[Lane | None]]:
+    """Cut the file into runs of lines that share one lane (a header line is in its lane)."""
+    events: list[tuple[int, int, Lane]] = []
+    for lane in lanes:
+        events.append((lane.line, 1, lane))
+        events.append((lane.end_line + 1, 0, lane))  # the run stops after the lane's last line
+    events.sort(key=lambda e: (e[0], e[1]))
+    starts: list[int] = [0]
+    lanes_of: list[Lane | None] = [None]
+    current: Lane | None = None
+    for line, opening, lane in events:
+        if opening:
+            current = lane
+        elif current is lane:
+            current = lane.parent if lane.parent is not None and lane.parent.end_line >= line else None
+        if starts[-1] == line:
+            lanes_of[-1] = current
+        else:
+            starts.append(line)
+            lanes_of.append(current)
+    return starts, lanes_of
+
+
+def changed_runs(
+    before: tuple[list[int], list[Lane | None]], after: tuple[list[int], list[Lane | None]], count: int
+) -> list[tuple[int, int]]:
+    """The line ranges [start, stop) whose lane differs between two segmentations of `count` lines.
+
+    Both must be in the same line numbers (the caller moves the old starts past an edit).
+    """
+    (starts_a, lanes_a), (starts_b, lanes_b) = before, after
+    cuts = sorted({*starts_a, *starts_b, count})
+    found: list[tuple[int, int]] = []
+    i = j = 0
+    for start, stop in itertools.pairwise(cuts):
+        while i + 1 < len(starts_a) and starts_a[i + 1] <= start:
+            i += 1
+        while j + 1 < len(starts_b) and starts_b[j + 1] <= start:
+            j += 1
+        if start < count and lanes_a[i] is not lanes_b[j]:
+            if found and found[-1][1] == start:
+                found[-1] = (found[-1][0], stop)
+            else:
+                found.append((start, stop))
+    return found
