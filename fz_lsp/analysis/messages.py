@@ -9,7 +9,27 @@ from __future__ import annotations
 
 import bisect
 
-from fz_lsp.analysis.diagnostics import Diagnostic, Fix, Related, Replacement, replace
+from fz_lsp.analysis.diagnostics import (
+    FZ001,
+    FZ101,
+    FZ102,
+    FZ103,
+    FZ104,
+    FZ201,
+    FZ202,
+    FZ204,
+    FZ301,
+    FZ302,
+    FZ303,
+    FZ304,
+    FZ501,
+    FZ502,
+    Diagnostic,
+    Fix,
+    Related,
+    Replacement,
+    replace,
+)
 from fz_lsp.analysis.entities import EdgeSite, Lane, Node, Reference
 from fz_lsp.analysis.statement_checks import label_findings
 from fz_lsp.syntax.statements import Comment, Edge, Loop, Name, Ref
@@ -28,7 +48,7 @@ def related_lane(lane: Lane, what: str) -> Related:
 def outside_lanes(node: Node) -> Diagnostic:
     name = node.decl.node
     return Diagnostic(
-        "FZ001",
+        FZ001,
         node.line,
         name.start,
         name.end,
@@ -39,14 +59,14 @@ def outside_lanes(node: Node) -> Diagnostic:
 def statement_outside_lanes(index: int, statement: Edge | Loop) -> Diagnostic:
     if isinstance(statement, Edge):
         return Diagnostic(
-            "FZ304",
+            FZ304,
             index,
             statement.start,
             statement.end,
             "edge outside every lane: write it inside its source node's lane",
         )
     return Diagnostic(
-        "FZ304", index, statement.keyword.start, statement.end, "loop outside every lane: write it inside a lane"
+        FZ304, index, statement.keyword.start, statement.end, "loop outside every lane: write it inside a lane"
     )
 
 
@@ -58,7 +78,7 @@ def unknown_lane(index: int, prefix: Name, node: Node | None, guesses: list[str]
     if guesses:
         fix = replace(prefix.start, prefix.end, guesses[0], f"Change to `{guesses[0]}`")
     hint = f"; did you mean `{guesses[0]}`?" if guesses else ""
-    return Diagnostic("FZ102", index, prefix.start, prefix.end, f"no lane is called `{prefix.text}`{hint}", (), fix)
+    return Diagnostic(FZ102, index, prefix.start, prefix.end, f"no lane is called `{prefix.text}`{hint}", (), fix)
 
 
 def wrong_lane(index: int, ref: Ref, node: Node, lane: Lane | None) -> Diagnostic:
@@ -70,7 +90,7 @@ def wrong_lane(index: int, ref: Ref, node: Node, lane: Lane | None) -> Diagnosti
     else:
         fix = replace(prefix.start, prefix.end, node.lane.id, f"Change to `{node.lane.id}`")
     return Diagnostic(
-        "FZ103",
+        FZ103,
         index,
         prefix.start,
         prefix.end,
@@ -85,7 +105,7 @@ def missing_prefix(index: int, ref: Ref, node: Node) -> Diagnostic:
     assert node.lane is not None
     home = node.lane.id
     return Diagnostic(
-        "FZ104",
+        FZ104,
         index,
         ref.node.start,
         ref.node.end,
@@ -101,7 +121,7 @@ def foreign_source(site: EdgeSite, node: Node, lane: Lane) -> Diagnostic:
     home = node.lane
     source = site.edge.source
     return Diagnostic(
-        "FZ303",
+        FZ303,
         site.line,
         source.start,
         source.end,
@@ -138,13 +158,13 @@ def dangling(reference: Reference, candidates: list[Node], written: list[str]) -
             else:
                 fix = replace(ref.node.start, ref.node.end, best.id, f"Change to `{best.id}`")
     return Diagnostic(
-        "FZ101", index, ref.node.start, ref.node.end, f"`{ref.node.text}` is not declared{hint}", related, fix
+        FZ101, index, ref.node.start, ref.node.end, f"`{ref.node.text}` is not declared{hint}", related, fix
     )
 
 
 def orphan(node: Node) -> Diagnostic:
     name = node.decl.node
-    return Diagnostic("FZ501", node.line, name.start, name.end, f"node `{node.id}` takes part in no edge")
+    return Diagnostic(FZ501, node.line, name.start, name.end, f"node `{node.id}` takes part in no edge")
 
 
 def duplicate_edges(sites: list[EdgeSite]) -> list[Diagnostic]:
@@ -152,7 +172,7 @@ def duplicate_edges(sites: list[EdgeSite]) -> list[Diagnostic]:
     first = sites[0]
     return [
         Diagnostic(
-            "FZ502",
+            FZ502,
             site.line,
             site.edge.start,
             site.edge.end,
@@ -169,7 +189,7 @@ def duplicate_node(node: Node, first: Node, new_id: str, uses: list[Reference]) 
     where = f" in lane `{first.lane.id}`" if first.lane is not None else ""
     renamed = [Replacement(r.line - node.line, r.ref.node.start, r.ref.node.end, new_id) for r in uses]
     return Diagnostic(
-        "FZ201",
+        FZ201,
         node.line,
         name.start,
         name.end,
@@ -209,7 +229,7 @@ def numbering(numbers: list[int], first_of: dict[str, Node]) -> list[Diagnostic]
         name = first_of[f"n{number}"].decl.node
         found.append(
             Diagnostic(
-                "FZ204",
+                FZ204,
                 first_of[f"n{number}"].line,
                 name.start,
                 name.end,
@@ -223,7 +243,7 @@ def numbering(numbers: list[int], first_of: dict[str, Node]) -> list[Diagnostic]
 def duplicate_lane(lane: Lane, first: Lane) -> Diagnostic:
     name = lane.id_name
     return Diagnostic(
-        "FZ202",
+        FZ202,
         lane.line,
         name.start,
         name.end,
@@ -237,7 +257,7 @@ def comment(index: int, statement: Comment, is_label: bool, header_line: str, li
     if not is_label:
         return [
             Diagnostic(
-                "FZ302",
+                FZ302,
                 index,
                 statement.start,
                 statement.end,
@@ -248,7 +268,7 @@ def comment(index: int, statement: Comment, is_label: bool, header_line: str, li
     found = [Diagnostic(f.code, index, f.start, f.end, f.message) for f in label_findings(statement)]
     found.append(
         Diagnostic(
-            "FZ301",
+            FZ301,
             index,
             statement.start,
             statement.end,

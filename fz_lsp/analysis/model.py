@@ -24,7 +24,7 @@ import re
 from collections.abc import Iterable
 
 from fz_lsp.analysis import messages
-from fz_lsp.analysis.diagnostics import Diagnostic
+from fz_lsp.analysis.diagnostics import FZ001, FZ002, Diagnostic
 from fz_lsp.analysis.entities import (
     EdgeKey,
     EdgeSite,
@@ -59,7 +59,7 @@ from fz_lsp.syntax.statements import (
 
 _FRAME = (LaneHeader, LaneClose)
 _WORD = re.compile(IDENTIFIER)  # the words of a line that does not parse: may be IDs
-_SYNTAX = ("FZ001", "FZ002")  # the only diagnostics a line that does not parse keeps
+_SYNTAX = (FZ001, FZ002)  # the only diagnostics a line that does not parse keeps
 
 
 def _insert_by_line(nodes: list[Node], node: Node) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
-from fz_lsp.analysis.diagnostics import Diagnostic, Fix, Related, Replacement
+from fz_lsp.analysis.diagnostics import FZ003, FZ004, FZ005, Diagnostic, Fix, Related, Replacement
 from fz_lsp.analysis.entities import Lane
 from fz_lsp.analysis.lines import Row
 from fz_lsp.syntax.statements import Comment, LaneClose, LaneHeader, Statement
@@ -74,7 +74,7 @@ def pair(frame: list[Row], statements: list[Statement], previous: dict[Row, Lane
             lane.closed = True
         elif isinstance(statement, LaneClose):
             brace = statement.brace
-            diagnostics.append(Diagnostic("FZ004", index, brace.start, brace.end, "`}` closes no lane"))
+            diagnostics.append(Diagnostic(FZ004, index, brace.start, brace.end, "`}` closes no lane"))
     for lane in stack:  # never closed
         diagnostics.append(_unclosed(lane, children.get(id(lane))))
     for lane in lanes:
@@ -82,7 +82,7 @@ def pair(frame: list[Row], statements: list[Statement], previous: dict[Row, Lane
             name = lane.id_name
             diagnostics.append(
                 Diagnostic(
-                    "FZ005",
+                    FZ005,
                     lane.line,
                     name.start,
                     name.end,
@@ -99,7 +99,7 @@ def _unclosed(lane: Lane, inner: list[Lane] | None) -> Diagnostic:
     name = lane.id_name
     if not inner:
         message = f"lane `{lane.id}` is not closed before the end of the file: add `}}`"
-        return Diagnostic("FZ003", lane.line, name.start, name.end, message)
+        return Diagnostic(FZ003, lane.line, name.start, name.end, message)
     following = inner[0]
     lane.end_line = following.line - 1
     lane.cut_by = following
@@ -108,7 +108,7 @@ def _unclosed(lane: Lane, inner: list[Lane] | None) -> Diagnostic:
             child.parent = None
     message = f"lane `{lane.id}` is not closed before the next lane `{following.id}`: add `}}`"
     fix = Fix("Close the lane", (Replacement(following.line - lane.line, 0, 0, "}\n"),))
-    return Diagnostic("FZ003", lane.line, name.start, name.end, message, (), fix)
+    return Diagnostic(FZ003, lane.line, name.start, name.end, message, (), fix)
 
 
 def segments(lanes: list[Lane]) -> tuple[list[int], list[Lane | None]]:

@@ -641,8 +641,6 @@ def test_parallel_checking_gives_the_same_output(tmp_path: Path, output: str) ->
 
 def test_summary_line_words(tmp_path: Path) -> None:
     write(tmp_path / "one.fz", WARNS)
-    assert run("check", "one.fz", cwd=tmp_path).stdout.splitlines()[-1] == (
-        "Checked 1 file: 1 error, 1 warning"
-    )
+    assert run("check", "one.fz", cwd=tmp_path).stdout.splitlines()[-1] == ("Checked 1 file: 1 error, 1 warning")
     write(tmp_path / "two.fz", WARNS)
     assert run("check", ".", cwd=tmp_path).stdout.splitlines()[-1] == "Checked 2 files: 2 errors, 2 warnings"

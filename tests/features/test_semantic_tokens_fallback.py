@@ -9,7 +9,9 @@ from fz_lsp.features import semantic_tokens
 from fz_lsp.server import FlowZapServer, on_semantic_tokens, on_semantic_tokens_delta
 
 URI = "file:///tmp/tokens-fallback.fz"
-TEXT = 'Shop { # 商店 🛒\nn1: circle label:"开始 🚀"\nn2: rectangle label:"付款"\nn1.handle(right) -> n2.handle(left)\n}\n'
+TEXT = (
+    'Shop { # 商店 🛒\nn1: circle label:"开始 🚀"\nn2: rectangle label:"付款"\nn1.handle(right) -> n2.handle(left)\n}\n'
+)
 
 
 def test_a_failure_answers_with_the_last_good_tokens(monkeypatch: pytest.MonkeyPatch) -> None:
