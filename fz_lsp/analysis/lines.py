@@ -95,6 +95,10 @@ class LineIndex:
             return new
         if removed == added:
             return self.rows(first, first + added)
+        return self._respliced(first, removed, kept, new)
+
+    def _respliced(self, first: int, removed: int, kept: int, new: list[Row]) -> list[Row]:
+        """Cut the chunks the edit touches anew: `kept` rows stay, the other removed ones go, `new` come."""
         at = self._chunk_of(min(first, self._count - 1))
         last = self._chunk_of(first + removed - 1) if removed else at
         start = self._chunks[at].start
@@ -103,15 +107,14 @@ class LineIndex:
         for row in rows[cut + kept : cut + removed]:
             row.chunk = None
         rows[cut + kept : cut + removed] = new
-        result = rows[cut : cut + added]
         made = _chunks(rows, start)
         self._chunks[at : last + 1] = made
-        delta = added - removed
+        delta = kept + len(new) - removed
         for chunk in self._chunks[at + len(made) :]:
             chunk.start += delta
         self._starts[at:] = [chunk.start for chunk in self._chunks[at:]]
         self._count += delta
-        return result
+        return rows[cut : cut + kept + len(new)]
 
     def _chunk_of(self, line: int) -> int:
         return bisect.bisect_right(self._starts, line) - 1

@@ -1,26 +1,27 @@
 """The semantic model of one file: lanes, nodes, edges, loops and every reference.
 
 Built once from the statements, then kept up to date edit by edit (`update`): what the
-edited lines had registered is taken out, and their new text registered; then only the
-node IDs and edges they touch are resolved and checked again. Everything registered
-hangs on the `Row` of its line (`lines`), so inserting or deleting a line renumbers
-nothing. An edit to the frame (a lane header, a `}`, a lane's label comment) pairs the
-braces again from the frame alone (`structure`) and re-registers only the lines whose
-lane changed; a lane renamed re-checks the references to its old and new ID and those
-that name its nodes. Diagnostics are kept grouped by what they depend on (a line, a node
-ID, an edge's resolved ends, the lanes), pinned to rows; their wording is in `messages`.
+edited lines had registered is taken out and their new text registered (`registry`);
+then only the node IDs and edges they touch are resolved and checked again.
+Everything registered hangs on the `Row` of its line (`lines`), so inserting or
+deleting a line renumbers nothing. An edit to the frame (a lane header, a `}`, a
+lane's label comment) pairs the braces again from the frame alone (`structure`) and
+registers again only the lines whose lane changed; a lane renamed re-checks the
+references to its old and new ID, its nodes and the edges written in it. Diagnostics
+are kept grouped by what they depend on (a line, a node ID, an edge's resolved ends,
+the lanes), pinned to rows; their wording is in `messages`.
 
-Why this file is longer than 400 lines: registering a line, taking it out, following an
-edit and re-checking what it touched share one set of tables; the parts that do not
-(records, wording, the frame, rows, per-line checks, suggestions, the sequence rules)
-live in their own modules.
+Why this file is longer than 400 lines: following an edit and re-checking what it
+touched share the bookkeeping of what is stale (IDs, edge keys, duplicates, the
+frame); registration and the queries (`registry`), the records (`entities`), wording
+(`messages`), the frame (`structure`), rows (`lines`), per-line checks, suggestions
+and the sequence rules live in their own modules.
 """
 
 from __future__ import annotations
 
 import bisect
 import itertools
-import re
 from collections.abc import Iterable
 
 from fz_lsp.analysis import messages
@@ -35,177 +36,40 @@ from fz_lsp.analysis.entities import (
     Node,
     Occurrence,
     Reference,
-    Role,
 )
-from fz_lsp.analysis.lines import LineIndex, Pinned, Row
+from fz_lsp.analysis.lines import Pinned, Row
+from fz_lsp.analysis.registry import Registry, has_label_comment
 from fz_lsp.analysis.sequence import sequence_findings
-from fz_lsp.analysis.statement_checks import findings_for_line
 from fz_lsp.analysis.structure import changed_runs, pair
 from fz_lsp.analysis.suggestions import guesses
-from fz_lsp.analysis.vocabulary import closest_names, node_number
+from fz_lsp.analysis.vocabulary import closest_names
 from fz_lsp.syntax.document import Edit, paused_gc
-from fz_lsp.syntax.statements import (
-    IDENTIFIER,
-    Comment,
-    Edge,
-    LaneClose,
-    LaneHeader,
-    Loop,
-    Name,
-    NodeDecl,
-    Ref,
-    Statement,
-)
+from fz_lsp.syntax.statements import Comment, LaneClose, LaneHeader, Name, NodeDecl, Statement
 
 _FRAME = (LaneHeader, LaneClose)
-_WORD = re.compile(IDENTIFIER)  # the words of a line that does not parse: may be IDs
 _SYNTAX = (FZ001, FZ002)  # the only diagnostics a line that does not parse keeps
 
 
-def _insert_by_line(nodes: list[Node], node: Node) -> None:
-    """Keep `nodes` in line order; a build from scratch only ever appends."""
-    if not nodes or nodes[-1].line < node.line:
-        nodes.append(node)
-    else:
-        nodes.insert(bisect.bisect_left(nodes, node.line, key=lambda n: n.line), node)
-
-
-def _has_label_comment(statements: Iterable[Statement]) -> bool:
-    """Whether a header without a label is followed by a `# comment` (which is then its label)."""
-    return any(
-        type(header) is LaneHeader and header.label is None and type(after) is Comment and after.text.startswith("#")
-        for header, after in itertools.pairwise(statements)
-    )
-
-
-class Model:
+class Model(Registry):
     """Everything known about one file after analysis."""
 
-    _nodes: list[Node] | None
-    _edges: list[EdgeSite] | None
-    _loops: list[LoopSite] | None
     _diagnostics: list[Diagnostic] | None
     _sequence: list[Diagnostic] | None
 
     def __init__(self, lines: list[str], statements: list[Statement]) -> None:
-        self.lines = lines
-        self.statements = statements
+        super().__init__(lines, statements)
+        self._lane_guesses: dict[str, list[str]] = {}  # lane IDs like an unknown prefix, until lanes change
+        self._guesses: dict[str, list[str]] = {}  # "did you mean" per undeclared ID, until IDs change
+        self._dangling: set[str] = set()
+        self._duplicated: set[str] = set()
+        self._duplicates: list[Pinned] = []
+        self._duplicates_stale = True
+        self._structure_diags: list[Pinned] = []  # braces and lane IDs: FZ003, FZ004, FZ005, FZ202
+        self._numbering: list[Pinned] = []
+        self._per_id: dict[str, list[Pinned]] = {}
+        self._per_key: dict[EdgeKey, list[Pinned]] = {}
         with paused_gc():
             self._build()
-
-    # --- queries ----------------------------------------------------------------------------
-
-    def lane_at(self, line: int) -> Lane | None:
-        """The lane whose body holds `line` (None outside every lane)."""
-        index = bisect.bisect_right(self._segment_starts, line) - 1
-        return self._segment_lanes[index] if index >= 0 else None
-
-    def references_to(self, node_id: str) -> list[Reference]:
-        return self.node_refs.get(node_id, [])
-
-    def resolve(self, reference: Reference) -> Node | None:
-        """The declaration a use of a node ID stands for, by the lane-aware rule."""
-        return self.resolve_written(reference.ref, reference.context)
-
-    def resolve_written(self, ref: Ref, context: Lane | None) -> Node | None:
-        """What `ref` would stand for if written in the lane `context`.
-
-        `Lane.nK` means the `nK` of that lane, and a bare `nK` the one of the lane the
-        statement is written in, when there is one; otherwise the ID's first declaration.
-        """
-        decls = self._decls.get(ref.node.text)
-        if not decls:
-            return None
-        if len(decls) > 1:
-            if ref.lane is not None:
-                for decl in decls:
-                    if decl.lane is not None and decl.lane.id == ref.lane.text:
-                        return decl
-            elif context is not None:
-                for decl in decls:
-                    if decl.lane is context:
-                        return decl
-        return decls[0]
-
-    def symbol_at(self, line: int, column: int) -> Occurrence | None:
-        """The node or lane ID written at (line, column), and what it stands for.
-
-        A column at either end of the word counts (the cursor sits after the last letter).
-        """
-        if not 0 <= line < len(self.statements):
-            return None
-
-        def inside(name: Name | None) -> bool:
-            return name is not None and name.start <= column <= name.end
-
-        row = self._rows[line]
-        node = self._nodes_at.get(row)
-        if node is not None and inside(node.decl.node):
-            return Occurrence("node", line, node.decl.node, True, node)
-        lane = self._lane_of_row.get(row)
-        if lane is not None and type(self.statements[line]) is LaneHeader and inside(lane.id_name):
-            return Occurrence("lane", line, lane.id_name, True, lane)
-        references: list[Reference] = []
-        if (site := self._edges_at.get(row)) is not None:
-            references = [site.source, site.target]
-        elif (loop := self._loops_at.get(row)) is not None:
-            references = loop.members
-        for reference in references:
-            prefix = reference.ref.lane
-            if prefix is not None and inside(prefix):
-                return Occurrence("lane", line, prefix, False, reference.lane)
-            if inside(reference.ref.node):
-                return Occurrence("node", line, reference.ref.node, False, reference.node)
-        return None
-
-    def occurrences(self, of: Occurrence | Node | Lane) -> list[Occurrence]:
-        """Every place that stands for the same declaration as `of`, declarations included, in file order.
-
-        For an undeclared ID, every use of that ID that resolves to nothing.
-        """
-        found: list[Occurrence] = []
-        if isinstance(of, Occurrence):
-            kind, text, target = of.kind, of.name.text, of.target
-        elif isinstance(of, Node):
-            kind, text, target = "node", of.id, of
-        else:
-            kind, text, target = "lane", of.id, of
-        if kind == "node":
-            if isinstance(target, Node):
-                found.append(Occurrence("node", target.line, target.decl.node, True, target))
-            found.extend(
-                Occurrence("node", r.line, r.ref.node, False, target)
-                for r in self.node_refs.get(text, ())
-                if r.node is target
-            )
-        else:
-            if isinstance(target, Lane):
-                found.append(Occurrence("lane", target.line, target.id_name, True, target))
-            found.extend(
-                Occurrence("lane", u.line, u.name, False, target)
-                for u in self.lane_refs.get(text, {}).values()
-                if u.lane is target
-            )
-        found.sort(key=lambda o: (o.line, o.name.start))
-        return found
-
-    @property
-    def nodes(self) -> list[Node]:
-        if self._nodes is None:
-            self._nodes = sorted(self._nodes_at.values(), key=lambda node: node.line)
-        return self._nodes
-
-    @property
-    def edges(self) -> list[EdgeSite]:
-        if self._edges is None:
-            self._edges = sorted(self._edges_at.values(), key=lambda site: site.line)
-        return self._edges
-
-    @property
-    def loops(self) -> list[LoopSite]:
-        if self._loops is None:
-            self._loops = sorted(self._loops_at.values(), key=lambda loop: loop.line)
-        return self._loops
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
@@ -236,41 +100,15 @@ class Model:
     # --- building from scratch ----------------------------------------------------------------
 
     def _build(self) -> None:
-        self.lanes: list[Lane] = []
-        self.lane_table: dict[str, Lane] = {}
-        self.node_table: dict[str, Node] = {}
-        self.node_refs: dict[str, list[Reference]] = {}
-        self.lane_refs: dict[str, dict[Reference, LaneReference]] = {}  # each prefix's uses, by reference
-        self._lane_guesses: dict[str, list[str]] = {}  # lane IDs like an unknown prefix, until lanes change
-        self._rows = LineIndex(len(self.statements))
         rows = self._rows.rows(0, len(self.statements))
         self._frame = [row for row, statement in zip(rows, self.statements, strict=True) if type(statement) in _FRAME]
-        self._lane_of_row: dict[Row, Lane] = {}
-        self._decls: dict[str, list[Node]] = {}
-        self._numbers: list[int] = []  # sorted numbers of the declared `n<number>` IDs
-        self._guesses: dict[str, list[str]] = {}  # "did you mean" per undeclared ID, until IDs change
-        self._duplicated: set[str] = set()
-        self._duplicates: list[Pinned] = []
-        self._duplicates_stale = True
-        self._stale_keys: set[EdgeKey] = set()
-        self._nodes_at: dict[Row, Node] = {}
-        self._edges_at: dict[Row, EdgeSite] = {}
-        self._loops_at: dict[Row, LoopSite] = {}
-        self._edges_by_key: dict[EdgeKey, list[EdgeSite]] = {}
-        self._mentioned: dict[str, int] = {}  # words on lines that do not parse
-        self._dangling: set[str] = set()
-        self._structure_diags: list[Pinned] = []  # braces and lane IDs: FZ003, FZ004, FZ005, FZ202
-        self._numbering: list[Pinned] = []
-        self._on_row: dict[Row, list[Pinned]] = {}  # what one line says on its own (and FZ301/302, FZ304)
-        self._per_id: dict[str, list[Pinned]] = {}
-        self._per_key: dict[EdgeKey, list[Pinned]] = {}
         self._pair()
         starts, lanes_of = self._segment_starts, self._segment_lanes
         for segment, start in enumerate(starts):
             stop = starts[segment + 1] if segment + 1 < len(starts) else len(rows)
             lane = lanes_of[segment]
             for index in range(start, min(stop, len(rows))):
-                self._add_line(rows[index], index, lane)
+                self.add_line(rows[index], index, lane)
         for node_id, decls in self._decls.items():
             self.node_table[node_id] = decls[0]
         for node_id in {*self._decls, *self.node_refs}:
@@ -303,146 +141,6 @@ class Model:
                 found.append(messages.duplicate_lane(lane, first))
         self._structure_diags = self._pin(found)
 
-    def _add_line(self, row: Row, index: int, lane: Lane | None) -> set[str]:
-        """Register what one line declares and references; returns the IDs it touches."""
-        ids: set[str] = set()
-        statement = self.statements[index]
-        text = self.lines[index]
-        found = [
-            Diagnostic(f.code, index, f.start, f.end, f.message, (), f.fix) for f in findings_for_line(text, statement)
-        ]
-        if statement.problem is not None:
-            row.broken = True
-            for word in set(_WORD.findall(text)):
-                self._mentioned[word] = self._mentioned.get(word, 0) + 1
-                ids.add(word)
-        kind = type(statement)
-        if kind is Edge:
-            edge: Edge = statement  # type: ignore[assignment]
-            source = self._reference(row, edge.source.ref, "source", lane)
-            target = self._reference(row, edge.target.ref, "target", lane)
-            site = EdgeSite(row, edge, lane, source, target)
-            site.key = site.resolved_key()
-            self._edges_at[row] = site
-            self._edges_by_key.setdefault(site.key, []).append(site)
-            self._stale_keys.add(site.key)
-            ids.add(source.ref.node.text)
-            ids.add(target.ref.node.text)
-            if lane is None:
-                found.append(messages.statement_outside_lanes(index, edge))
-        elif kind is NodeDecl:
-            decl: NodeDecl = statement  # type: ignore[assignment]
-            node = Node(decl.node.text, row, decl, lane)
-            self._nodes_at[row] = node
-            decls = self._decls.setdefault(node.id, [])
-            if not decls:
-                self._declared(node.id, True)
-            _insert_by_line(decls, node)
-            if lane is not None:
-                _insert_by_line(lane.nodes, node)
-            ids.add(node.id)
-        elif kind is Comment:
-            is_label = index > 0 and _has_label_comment((self.statements[index - 1], statement))
-            above = self.lines[index - 1] if index > 0 else ""
-            found.extend(messages.comment(index, statement, is_label, above, text))  # type: ignore[arg-type]
-        elif kind is LaneHeader and (header_lane := self._lane_of_row.get(row)) is not None:
-            # The same lane ID in the same place (`_moves_frame` checked): a new label, or new spacing.
-            header: LaneHeader = statement  # type: ignore[assignment]
-            header_lane.header = header
-            if header.label is not None:
-                header_lane.label = header.display_label
-        elif kind is Loop:
-            loop: Loop = statement  # type: ignore[assignment]
-            members = [self._reference(row, member, "member", lane) for member in loop.members]
-            self._loops_at[row] = LoopSite(row, loop, lane, members)
-            ids.update(member.node.text for member in loop.members)
-            if lane is None:
-                found.append(messages.statement_outside_lanes(index, loop))
-        if found:
-            self._on_row[row] = [
-                Pinned(d, (row,)) if not d.related and _own_line(d) else Pinned.at(self._rows, d) for d in found
-            ]
-        return ids
-
-    def _reference(self, row: Row, ref: Ref, role: Role, context: Lane | None) -> Reference:
-        reference = Reference(row, ref, role, None, None, context)
-        self.node_refs.setdefault(ref.node.text, []).append(reference)
-        if ref.lane is not None:
-            self.lane_refs.setdefault(ref.lane.text, {})[reference] = LaneReference(reference, ref.lane)
-        return reference
-
-    def _declared(self, node_id: str, present: bool) -> None:
-        """An ID gained its first declaration or lost its last: the index of numbers follows.
-
-        (The "did you mean" cache is cleared by `update` when the declarations really changed:
-        retyping a declaration's label removes and adds the same ID.)
-        """
-        number = node_number(node_id)
-        if number is None:
-            return
-        if present:
-            bisect.insort(self._numbers, number)
-        else:
-            del self._numbers[bisect.bisect_left(self._numbers, number)]
-
-    def _remove_line(self, row: Row, text: str) -> set[str]:
-        """Undo `_add_line` for a line about to change; `text` is what the line said."""
-        ids: set[str] = set()
-        self._on_row.pop(row, None)
-        if row.broken:
-            row.broken = False
-            for word in set(_WORD.findall(text)):
-                self._mentioned[word] -= 1
-                ids.add(word)
-        references: list[Reference] = []
-        if (node := self._nodes_at.pop(row, None)) is not None:
-            self._decls[node.id].remove(node)
-            if not self._decls[node.id]:
-                del self._decls[node.id]
-                self._declared(node.id, False)
-            if node.lane is not None:
-                node.lane.nodes.remove(node)
-            ids.add(node.id)
-        if (site := self._edges_at.pop(row, None)) is not None:
-            self._unkey(site)
-            references = [site.source, site.target]
-        if (loop := self._loops_at.pop(row, None)) is not None:
-            references += loop.members
-        for reference in references:
-            ids.add(self._unreference(reference))
-        return ids
-
-    def _unreference(self, reference: Reference) -> str:
-        node_id = reference.ref.node.text
-        remaining = [r for r in self.node_refs[node_id] if r is not reference]
-        if remaining:
-            self.node_refs[node_id] = remaining
-        else:
-            del self.node_refs[node_id]
-        prefix = reference.ref.lane
-        if prefix is not None:
-            uses = self.lane_refs[prefix.text]
-            del uses[reference]
-            if not uses:
-                del self.lane_refs[prefix.text]
-        return node_id
-
-    def _unkey(self, site: EdgeSite) -> None:
-        sites = self._edges_by_key[site.key]
-        sites.remove(site)
-        if not sites:
-            del self._edges_by_key[site.key]
-        self._stale_keys.add(site.key)
-
-    def _rekey(self, site: EdgeSite) -> None:
-        """File an edge under the declarations its ends resolve to now."""
-        key = site.resolved_key()
-        if key != site.key:
-            self._unkey(site)
-            site.key = key
-            self._edges_by_key.setdefault(key, []).append(site)
-            self._stale_keys.add(key)
-
     # --- keeping up with edits ----------------------------------------------------------------
 
     def update(self, edit: Edit) -> None:
@@ -457,14 +155,14 @@ class Model:
         runs_before = (self._segment_starts, self._segment_lanes)  # `_pair` makes new lists
         ids: set[str] = set()
         for row, text in zip(self._rows.rows(first, first + removed), edit.removed_lines, strict=True):
-            ids |= self._remove_line(row, text)
+            ids |= self.remove_line(row, text)
         rows = self._rows.splice(first, removed, edit.added_count)
         if moves_frame:
             ids |= self._reframe(edit, rows, runs_before)
         elif edit.delta:
             self._shift_lanes(first + removed, edit.delta)
         for index, row in enumerate(rows, first):
-            ids |= self._add_line(row, index, self.lane_at(index))
+            ids |= self.add_line(row, index, self.lane_at(index))
         ids |= self._redeclared(edit, ids)
         for node_id in ids:
             self._recompute_id(node_id)
@@ -473,23 +171,21 @@ class Model:
 
     def _moves_frame(self, edit: Edit) -> bool:
         """Whether `edit` changes the frame the lanes are paired from; one clause per reason."""
-        first = edit.first
-        removed, added = edit.removed_statements, self.statements[first : first + edit.added_count]
-        # A `}` typed or deleted re-pairs braces: lane extents and every line's lane can move.
-        if any(type(s) is LaneClose for s in removed) or any(type(s) is LaneClose for s in added):
-            return True
-        # A lane header appears, goes, moves or changes its ID (lane table, prefixes, extents).
-        # A header that gains or loses its `# label` changes what the comment below it is.
-        headers_before = [(i, s.lane, s.label is None) for i, s in enumerate(removed) if type(s) is LaneHeader]
-        headers_after = [(i, s.lane, s.label is None) for i, s in enumerate(added) if type(s) is LaneHeader]
-        if headers_before != headers_after:
-            return True
-        # A `# comment` right below a header without a label is that lane's label (FZ301): the
-        # edit must not make or unmake, or touch, such a pair.
-        above = [self.statements[first - 1]] if first > 0 else []
-        below_at = first + edit.added_count
-        below = [self.statements[below_at]] if below_at < len(self.statements) else []
-        return _has_label_comment([*above, *removed, *below]) or _has_label_comment([*above, *added, *below])
+        first, stop = edit.first, edit.first + edit.added_count
+        removed, added = edit.removed_statements, self.statements[first:stop]
+        above, below = self.statements[max(first - 1, 0) : first], self.statements[stop : stop + 1]
+        return (
+            # A `}` typed or deleted re-pairs braces: lane extents and every line's lane can move.
+            _has_brace(removed)
+            or _has_brace(added)
+            # A lane header appears, goes, moves or changes its ID (lane table, prefixes, extents);
+            # one that gains or loses its `# label` changes what the comment below it is.
+            or _headers(removed) != _headers(added)
+            # A `# comment` right below a header without a label is that lane's label (FZ301): the
+            # edit must not make or unmake, or touch, such a pair.
+            or has_label_comment([*above, *removed, *below])
+            or has_label_comment([*above, *added, *below])
+        )
 
     def _reframe(self, edit: Edit, rows: list[Row], runs_before: tuple[list[int], list[Lane | None]]) -> set[str]:
         """Pair the braces again after `edit` changed the frame; returns the node IDs to check again.
@@ -498,60 +194,68 @@ class Model:
         its ID re-checks the references that name it, the nodes declared in it and the edges
         written in it (their messages name the lane).
         """
-        first, stop = edit.first, edit.first + edit.added_count
         ids_before = {id(lane): lane.id for lane in self.lanes}
-        kept = [row for row in self._frame if row.chunk is not None and not first <= row.line < stop]
-        for index, row in enumerate(rows, first):
-            if type(self.statements[index]) in _FRAME:
-                kept.insert(bisect.bisect_left(kept, index, key=lambda r: r.line), row)
-        self._frame = kept
+        self._frame = self._new_frame(edit, rows)
         self._pair()
-        starts, lanes_of = runs_before
-        end = first + edit.removed_count
-        moved = [start if start < first else start + edit.delta if start >= end else first for start in starts]
-        ids: set[str] = set()
         relaid: set[str] = set()  # node IDs declared on a line whose lane changed
-        for start, run_stop in changed_runs(
-            (moved, lanes_of), (self._segment_starts, self._segment_lanes), len(self.statements)
-        ):
-            for index, row in enumerate(self._rows.rows(start, run_stop), start):
-                if not first <= index < stop:
-                    ids |= self._remove_line(row, self.lines[index])
-                    ids |= self._add_line(row, index, self.lane_at(index))
-                    if (node := self._nodes_at.get(row)) is not None:
-                        relaid.add(node.id)
-        if stop < len(self.statements) and type(self.statements[stop]) is Comment:
-            row = self._rows[stop]  # it may have become, or stopped being, a lane's label
-            ids |= self._remove_line(row, self.lines[stop]) | self._add_line(row, stop, self.lane_at(stop))
-        ids_after = {id(lane): lane.id for lane in self.lanes}
-        renamed = {lane_id for key, lane_id in ids_before.items() if ids_after.get(key) != lane_id}
-        renamed |= {lane_id for key, lane_id in ids_after.items() if ids_before.get(key) != lane_id}
+        ids = self._relay(edit, runs_before, relaid)
+        renamed = _renamed(ids_before, {id(lane): lane.id for lane in self.lanes})
         if renamed:
             ids |= self._lane_renamed(renamed, relaid)
         # "Did you mean" writes a suggestion with its lane's prefix, or without from its own lane.
-        ids |= {d for d in self._dangling if not relaid.isdisjoint(self._guesses.get(d, relaid))}
+        return ids | {d for d in self._dangling if not relaid.isdisjoint(self._guesses.get(d, relaid))}
+
+    def _new_frame(self, edit: Edit, rows: list[Row]) -> list[Row]:
+        """The header and `}` rows after `edit` (whose new lines have `rows`), in file order."""
+        first, stop = edit.first, edit.first + edit.added_count
+        frame = [row for row in self._frame if row.chunk is not None and not first <= row.line < stop]
+        for index, row in enumerate(rows, first):
+            if type(self.statements[index]) in _FRAME:
+                frame.insert(bisect.bisect_left(frame, index, key=lambda r: r.line), row)
+        return frame
+
+    def _relay(self, edit: Edit, runs_before: tuple[list[int], list[Lane | None]], relaid: set[str]) -> set[str]:
+        """Register again the lines outside `edit` whose lane changed, and the comment below it."""
+        ids: set[str] = set()
+        for index in self._lines_relaid(edit, runs_before):
+            row = self._rows[index]
+            ids |= self.remove_line(row, self.lines[index])
+            ids |= self.add_line(row, index, self.lane_at(index))
+            if (node := self._nodes_at.get(row)) is not None:
+                relaid.add(node.id)
         return ids
+
+    def _lines_relaid(self, edit: Edit, runs_before: tuple[list[int], list[Lane | None]]) -> list[int]:
+        first, stop, end = edit.first, edit.first + edit.added_count, edit.first + edit.removed_count
+        starts, lanes_of = runs_before
+        # The old runs in the new line numbers: a run that began inside the edit begins at its start.
+        moved = [start if start < first else start + edit.delta if start >= end else first for start in starts]
+        runs = changed_runs((moved, lanes_of), (self._segment_starts, self._segment_lanes), len(self.statements))
+        lines = [line for start, run_stop in runs for line in range(start, run_stop) if not first <= line < stop]
+        if stop < len(self.statements) and type(self.statements[stop]) is Comment:
+            lines.append(stop)  # it may have become, or stopped being, a lane's label
+        return lines
 
     def _lane_renamed(self, lane_ids: set[str], relaid: set[str]) -> set[str]:
         """The node IDs whose checks name a lane with one of `lane_ids`, or resolve through one.
 
         The nodes declared in such a lane are added to `relaid` (suggestions name their lane).
         """
-        ids: set[str] = set()
-        for lane_id in lane_ids:
-            ids.update(reference.ref.node.text for reference in self.lane_refs.get(lane_id, ()))
+        # The uses of the old and new IDs resolve anew, and "no lane is called X; did you mean
+        # Y?" weighs every lane ID.
+        prefixes = lane_ids | {prefix for prefix in self.lane_refs if prefix not in self.lane_table}
+        ids = {reference.ref.node.text for prefix in prefixes for reference in self.lane_refs.get(prefix, ())}
         for lane in self.lanes:
             if lane.id in lane_ids:
                 relaid.update(node.id for node in lane.nodes)
-                for row in self._rows.rows(lane.line, lane.end_line + 1):
-                    if (site := self._edges_at.get(row)) is not None:
-                        ids.add(site.source.ref.node.text)
-        # "No lane is called X; did you mean Y?" weighs every lane ID.
-        for prefix, uses in self.lane_refs.items():
-            if prefix not in self.lane_table:
-                ids.update(reference.ref.node.text for reference in uses)
+                ids |= self._sources_written_in(lane)
         self._duplicates_stale = True  # FZ201 names the first declaration's lane
         return ids | relaid
+
+    def _sources_written_in(self, lane: Lane) -> set[str]:
+        """The sources of the edges written in `lane` (FZ303 names the lane an edge is written in)."""
+        sites = (self._edges_at.get(row) for row in self._rows.rows(lane.line, lane.end_line + 1))
+        return {site.source.ref.node.text for site in sites if site is not None}
 
     def _redeclared(self, edit: Edit, ids: set[str]) -> set[str]:
         """Follow what the edit did to declarations; returns the IDs whose checks depend on them."""
@@ -564,19 +268,16 @@ class Model:
         removed = edit.removed_statements
         added = self.statements[edit.first : edit.first + edit.added_count]
         # Numbering depends on which IDs are declared where, not on labels or shapes.
-        declared_before = [(i, s.node) for i, s in enumerate(removed) if type(s) is NodeDecl]
-        declared_after = [(i, s.node) for i, s in enumerate(added) if type(s) is NodeDecl]
+        declared_before, declared_after = _declared(removed), _declared(added)
         if declared_before != declared_after:
             self._guesses.clear()
             self._recompute_numbering()
             # Suggestions for undeclared IDs name other nodes; renumbering fixes pick free numbers.
             self._duplicates_stale = True
             return set(self._dangling)
-        if declared_before:
-            # A label or shape changed: only the suggestions that name this node show it.
-            touched = {s.node.text for s in removed if type(s) is NodeDecl}
-            return {d for d in self._dangling if d not in self._guesses or not touched.isdisjoint(self._guesses[d])}
-        return set()
+        # A label or shape changed: only the suggestions that name this node show it.
+        touched = {name.text for _, name in declared_before}
+        return {d for d in self._dangling if touched and not touched.isdisjoint(self._guesses.get(d, touched))}
 
     def _shift_lanes(self, start: int, delta: int) -> None:
         """Move the lanes and runs at line `start` or below by `delta` lines: O(lanes)."""
@@ -742,9 +443,23 @@ class Model:
         self._numbering = self._pin(messages.numbering(self._numbers, self.node_table))
 
 
-def _own_line(diagnostic: Diagnostic) -> bool:
-    """Whether a diagnostic's fix, if any, stays on its own line (then its own row pins it all)."""
-    return diagnostic.fix is None or all(r.line_delta == 0 for r in diagnostic.fix.replacements)
+def _has_brace(statements: Iterable[Statement]) -> bool:
+    return any(type(s) is LaneClose for s in statements)
+
+
+def _headers(statements: Iterable[Statement]) -> list[tuple[int, Name, bool]]:
+    """Where the headers are in an edit, their IDs, and whether each has no label."""
+    return [(i, s.lane, s.label is None) for i, s in enumerate(statements) if type(s) is LaneHeader]
+
+
+def _declared(statements: Iterable[Statement]) -> list[tuple[int, Name]]:
+    return [(i, s.node) for i, s in enumerate(statements) if type(s) is NodeDecl]
+
+
+def _renamed(before: dict[int, str], after: dict[int, str]) -> set[str]:
+    """The lane IDs of lanes (by identity) that appeared, went or changed their ID, old and new."""
+    found = {lane_id for key, lane_id in before.items() if after.get(key) != lane_id}
+    return found | {lane_id for key, lane_id in after.items() if before.get(key) != lane_id}
 
 
 def _in_order(found: Iterable[Diagnostic]) -> list[Diagnostic]:
