@@ -136,11 +136,12 @@ def test_a_mark_that_cannot_be_read_is_an_error(marked: str, problem: str) -> No
 
 
 def test_every_diagnostic_written_as_a_mark_reads_back() -> None:
-    text = 'A { # a\nn1: circle label:"订单 ✅"\nn1.handle(right) -> n9.handle(left)\n}\n'
+    text = 'A { # a\n\tn1: circle label:"订单 ✅"\n \t n1.handle(right) -> n9.handle(left)\n}\n'
     model = analyze_text(text)
     lines = text.splitlines(keepends=True)
     found: list[Diagnostic] = list(model.diagnostics)
-    assert found
+    assert [(d.code, d.line) for d in found] == [("FZ212", 1), ("FZ101", 2)]
+    assert as_mark(found[1], lines[2]) == " \t " + " " * 20 + "^^ FZ101 `n9` is not declared"  # the tab is kept
     marked = "".join(
         line + "".join(as_mark(d, line) + "\n" for d in found if d.line == i) for i, line in enumerate(lines)
     )
