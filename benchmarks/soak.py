@@ -172,7 +172,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", help="write the JSON here (default: a file under benchmarks/results)")
     args = parser.parse_args(argv)
+    started = time.perf_counter()
     result = soak(args.minutes, args.rate, args.lines, args.seed)
+    result["wall_time_s"] = round(time.perf_counter() - started, 1)
     result["command"] = " ".join(["benchmarks/soak.py", *(argv if argv is not None else sys.argv[1:])])
     return publish(result, args.json, "soak", report(result))
 

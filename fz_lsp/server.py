@@ -91,7 +91,8 @@ class FlowZapServer(LanguageServer):
 
     def diagnostics_of(self, state: DocumentState) -> list[types.Diagnostic]:
         settings = self.session.settings_for(state.uri)
-        return diagnostics.lsp_diagnostics(state.model, settings, self.session.positions(state), state.uri)
+        positions = self.session.positions(state)
+        return diagnostics.lsp_diagnostics(state.model, settings, positions, state.uri, state.converted)
 
     def publish(self, state: DocumentState) -> None:
         if self.session.capabilities.pull_diagnostics or self.session.document(state.uri) is not state:

@@ -37,30 +37,89 @@ def fix_data(diagnostic: Diagnostic, positions: Positions) -> dict[str, Any] | N
     return {"fix": {"title": diagnostic.fix.title, "edits": edits}}
 
 
-def lsp_diagnostics(model: Model, settings: Settings, positions: Positions, uri: str) -> list[types.Diagnostic]:
-    result: list[types.Diagnostic] = []
-    for diagnostic in shown(model, lambda d: settings.severity(d.code) is not Severity.OFF):
-        severity = settings.severity(diagnostic.code)
-        if severity is Severity.OFF:
-            continue
-        related = [
-            types.DiagnosticRelatedInformation(types.Location(uri, positions.range(r.line, r.start, r.end)), r.message)
-            for r in diagnostic.related
-        ]
-        result.append(
-            types.Diagnostic(
-                range=positions.range(diagnostic.line, diagnostic.start, diagnostic.end),
-                message=diagnostic.message,
-                severity=_SEVERITIES[severity],
-                code=diagnostic.code,
-                source=SOURCE,
-                related_information=related or None,
-                data=fix_data(diagnostic, positions),
-            )
-        )
-        if len(result) >= MAX_DIAGNOSTICS:
-            break
-    return result
+def lsp_diagnostic(diagnostic: Diagnostic, severity: Severity, positions: Positions, uri: str) -> types.Diagnostic:
+    """One model diagnostic as the client sees it (`severity` is the one the settings give, not OFF)."""
+    related = [
+        types.DiagnosticRelatedInformation(types.Location(uri, positions.range(r.line, r.start, r.end)), r.message)
+        for r in diagnostic.related
+    ]
+    return types.Diagnostic(
+        range=positions.range(diagnostic.line, diagnostic.start, diagnostic.end),
+        message=diagnostic.message,
+        severity=_SEVERITIES[severity],
+        code=diagnostic.code,
+        source=SOURCE,
+        related_information=related or None,
+        data=fix_data(diagnostic, positions),
+    )
+
+
+def _texts(diagnostic: Diagnostic, lines: Sequence[str]) -> tuple[str | None, ...]:
+    """The texts of the lines the LSP form of `diagnostic` reads (client columns count the text before them)."""
+    count = len(lines)
+    found = [lines[diagnostic.line] if 0 <= diagnostic.line < count else None]
+    for related in diagnostic.related:
+        found.append(lines[related.line] if 0 <= related.line < count else None)
+    if diagnostic.fix is not None:
+        for replacement in diagnostic.fix.replacements:
+            line = diagnostic.line + replacement.line_delta
+            found.append(lines[line] if 0 <= line < count else None)
+    return tuple(found)
+
+
+ConversionKey = tuple[Diagnostic, Severity, tuple[str | None, ...]]
+
+
+class Converted:
+    """The LSP form of one document's diagnostics, each converted once and reused while it is shown.
+
+    Publishing sends every diagnostic each time, but a keystroke changes few of them: the
+    rest are looked up, not converted again (building their `Position`s was nearly all the
+    cost). An entry is keyed by everything its LSP form depends on: the model diagnostic
+    (a value: its code, place, message, related places and fix), the severity the settings
+    give it, and the texts of the lines its ranges lie on (a UTF-16 or UTF-8 column counts the
+    text before it, and every column is clamped to its line). The uri and the position
+    encoding hold for the whole document; a change of either starts afresh. Only the
+    entries of the last conversion are kept, so the cache never holds more than one
+    publish's worth. The objects handed out are shared between publishes: never mutate them.
+    """
+
+    def __init__(self) -> None:
+        self._known: dict[ConversionKey, types.Diagnostic] = {}
+        self._context: tuple[str, str] | None = None
+
+    def __len__(self) -> int:
+        return len(self._known)
+
+    def convert(self, model: Model, settings: Settings, positions: Positions, uri: str) -> list[types.Diagnostic]:
+        """What `lsp_diagnostics` gives, converting only the diagnostics not converted last time."""
+        context = (uri, positions.encoding)
+        known = self._known if context == self._context else {}
+        kept: dict[ConversionKey, types.Diagnostic] = {}
+        lines = positions.lines
+        result: list[types.Diagnostic] = []
+        for diagnostic in shown(model, lambda d: settings.severity(d.code) is not Severity.OFF):
+            severity = settings.severity(diagnostic.code)
+            key = (diagnostic, severity, _texts(diagnostic, lines))
+            found = known.get(key)
+            if found is None:
+                found = lsp_diagnostic(diagnostic, severity, positions, uri)
+            kept[key] = found
+            result.append(found)
+            if len(result) >= MAX_DIAGNOSTICS:
+                break
+        self._known, self._context = kept, context
+        return result
+
+
+def lsp_diagnostics(
+    model: Model, settings: Settings, positions: Positions, uri: str, converted: Converted | None = None
+) -> list[types.Diagnostic]:
+    """The diagnostics a client is sent, in file order (at most `MAX_DIAGNOSTICS`).
+
+    Pass the document's `Converted` to convert only what changed since its last call.
+    """
+    return (converted if converted is not None else Converted()).convert(model, settings, positions, uri)
 
 
 FIX_ALL = "source.fixAll.flowzap"

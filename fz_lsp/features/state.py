@@ -1,8 +1,9 @@
-"""One open document: its text, its statements and (computed on demand) its model."""
+"""One open document: its text, its statements, (computed on demand) its model, and its diagnostics as last sent."""
 
 from __future__ import annotations
 
 from fz_lsp.analysis.model import Model
+from fz_lsp.features.diagnostics import Converted
 from fz_lsp.syntax.document import SourceText
 
 
@@ -14,6 +15,7 @@ class DocumentState:
         self.version = version
         self.source = SourceText(text)
         self._model: Model | None = None
+        self.converted = Converted()  # the LSP form of its diagnostics, reused while they do not change
 
     @property
     def lines(self) -> list[str]:
