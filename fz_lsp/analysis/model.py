@@ -47,6 +47,7 @@ from fz_lsp.syntax.document import Edit, paused_gc
 from fz_lsp.syntax.statements import Comment, LaneClose, LaneHeader, Name, NodeDecl, Statement
 
 _FRAME = (LaneHeader, LaneClose)
+_Runs = tuple[list[int], list[Lane | None]]  # where each run of lines with one lane starts, and its lane
 _SYNTAX = (FZ001, FZ002)  # the only diagnostics a line that does not parse keeps
 
 
@@ -187,7 +188,7 @@ class Model(Registry):
             or has_label_comment([*above, *added, *below])
         )
 
-    def _reframe(self, edit: Edit, rows: list[Row], runs_before: tuple[list[int], list[Lane | None]]) -> set[str]:
+    def _reframe(self, edit: Edit, rows: list[Row], runs_before: _Runs) -> set[str]:
         """Pair the braces again after `edit` changed the frame; returns the node IDs to check again.
 
         Lines whose lane changed are registered again; a lane that appeared, went or changed
@@ -214,27 +215,30 @@ class Model(Registry):
                 frame.insert(bisect.bisect_left(frame, index, key=lambda r: r.line), row)
         return frame
 
-    def _relay(self, edit: Edit, runs_before: tuple[list[int], list[Lane | None]], relaid: set[str]) -> set[str]:
+    def _relay(self, edit: Edit, runs_before: _Runs, relaid: set[str]) -> set[str]:
         """Register again the lines outside `edit` whose lane changed, and the comment below it."""
         ids: set[str] = set()
-        for index in self._lines_relaid(edit, runs_before):
+        lines, below = self._lines_relaid(edit, runs_before)
+        for index in lines:
             row = self._rows[index]
-            ids |= self.remove_line(row, self.lines[index])
-            ids |= self.add_line(row, index, self.lane_at(index))
+            ids |= self.relane(row, self.lane_at(index))
             if (node := self._nodes_at.get(row)) is not None:
                 relaid.add(node.id)
+        if below is not None:  # the comment below the edit may have become, or stopped being, a label
+            row = self._rows[below]
+            ids |= self.remove_line(row, self.lines[below]) | self.add_line(row, below, self.lane_at(below))
         return ids
 
-    def _lines_relaid(self, edit: Edit, runs_before: tuple[list[int], list[Lane | None]]) -> list[int]:
+    def _lines_relaid(self, edit: Edit, runs_before: _Runs) -> tuple[list[int], int | None]:
+        """The lines outside `edit` whose lane changed, and the line below it if that is a comment."""
         first, stop, end = edit.first, edit.first + edit.added_count, edit.first + edit.removed_count
         starts, lanes_of = runs_before
         # The old runs in the new line numbers: a run that began inside the edit begins at its start.
         moved = [start if start < first else start + edit.delta if start >= end else first for start in starts]
         runs = changed_runs((moved, lanes_of), (self._segment_starts, self._segment_lanes), len(self.statements))
         lines = [line for start, run_stop in runs for line in range(start, run_stop) if not first <= line < stop]
-        if stop < len(self.statements) and type(self.statements[stop]) is Comment:
-            lines.append(stop)  # it may have become, or stopped being, a lane's label
-        return lines
+        below = stop < len(self.statements) and type(self.statements[stop]) is Comment
+        return lines, stop if below else None
 
     def _lane_renamed(self, lane_ids: set[str], relaid: set[str]) -> set[str]:
         """The node IDs whose checks name a lane with one of `lane_ids`, or resolve through one.
@@ -319,8 +323,9 @@ class Model(Registry):
             node = self.resolve(reference)
             if node is not None and reference.role != "member":
                 connected.add(id(node))
+            moved = reference.node is not node
             self._resolve(reference, node, found)
-            if reference.role != "member":
+            if moved and reference.role != "member":  # an edge is filed by what its ends resolve to
                 self._rekey(self._edges_at[reference.row])
         if not decls and references:
             self._dangling.add(node_id)

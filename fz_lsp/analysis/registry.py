@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable
 
 from fz_lsp.analysis import messages
-from fz_lsp.analysis.diagnostics import Diagnostic
+from fz_lsp.analysis.diagnostics import FZ304, Diagnostic
 from fz_lsp.analysis.entities import (
     EdgeKey,
     EdgeSite,
@@ -288,6 +288,35 @@ class Registry:
             bisect.insort(self._numbers, number)
         else:
             del self._numbers[bisect.bisect_left(self._numbers, number)]
+
+    def relane(self, row: Row, lane: Lane | None) -> set[str]:
+        """A line whose text stayed but whose lane changed: what it registered follows the lane.
+
+        Returns the node IDs it declares or names. Nothing a line says on its own depends on
+        its lane except FZ304 (an edge or loop outside every lane), which is redone here.
+        """
+        if (node := self._nodes_at.get(row)) is not None:
+            if node.lane is not None:
+                node.lane.nodes.remove(node)
+            node.lane = lane
+            if lane is not None:
+                _insert_by_line(lane.nodes, node)
+            return {node.id}
+        references: list[Reference] = []
+        statement: Edge | Loop | None = None
+        if (site := self._edges_at.get(row)) is not None:
+            site.lane, references, statement = lane, [site.source, site.target], site.edge
+        elif (loop := self._loops_at.get(row)) is not None:
+            loop.lane, references, statement = lane, loop.members, loop.loop
+        for reference in references:
+            reference.context = lane
+        if statement is not None:
+            said = [pinned for pinned in self._on_row.pop(row, ()) if pinned.diagnostic.code != FZ304]
+            if lane is None:
+                said.append(Pinned(messages.statement_outside_lanes(row.line, statement), (row,)))
+            if said:
+                self._on_row[row] = said
+        return {reference.ref.node.text for reference in references}
 
     def remove_line(self, row: Row, text: str) -> set[str]:
         """Undo `_add_line` for a line about to change; `text` is what the line said."""
