@@ -16,6 +16,9 @@ and callback per keystroke, RSS rising ~4.6 MB a minute while typing at 30 keys/
 
 from __future__ import annotations
 
+import asyncio
+import inspect
+import json
 import logging
 from collections.abc import Callable, Generator
 from concurrent.futures import Future
@@ -27,6 +30,7 @@ from cattrs.errors import ClassValidationError
 from lsprotocol import types
 from pygls.exceptions import (
     JsonRpcException,
+    JsonRpcInternalError,
     JsonRpcInvalidParams,
     JsonRpcInvalidRequest,
     JsonRpcServerNotInitialized,
@@ -59,6 +63,7 @@ class FlowZapProtocol(LanguageServerProtocol):
         super().__init__(*args, **kwargs)
         self.initialize_seen = False
         self.clean_exit = False  # `exit` after `shutdown`: the only way to end with status 0
+        self._writes: set[asyncio.Future[Any]] = set()
 
     # --- messages that cannot be served ------------------------------------------------------
 
@@ -122,6 +127,38 @@ class FlowZapProtocol(LanguageServerProtocol):
             self._send_response(msg_id, error=error.to_response_error())
             return
         super()._send_handler_result(future, msg_id=msg_id)
+
+    def publish_diagnostics(self, uri: str, version: int | None, diagnostics: str) -> None:
+        """`textDocument/publishDiagnostics` with the diagnostics written as JSON already (kept between
+        publishes: most do not change from one keystroke to the next, and writing them all was most
+        of a publish)."""
+        versioned = "" if version is None else f', "version": {json.dumps(version)}'
+        params = f'{{"uri": {json.dumps(uri)}{versioned}, "diagnostics": {diagnostics}}}'
+        self._write(f'{{"params": {params}, "method": "{types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS}", "jsonrpc": "2.0"}}')
+
+    def _write(self, body: str) -> None:
+        """Send one message already written as JSON, as pygls' `_send_data` sends what it writes."""
+        if self.writer is None:
+            log.error("cannot send a message: no transport")
+            return
+        try:
+            data = body.encode(self.CHARSET)
+            if self._include_headers:
+                header = (
+                    f"Content-Length: {len(data)}\r\nContent-Type: {self.CONTENT_TYPE}; charset={self.CHARSET}\r\n\r\n"
+                )
+                data = header.encode(self.CHARSET) + data
+            written = self.writer.write(data)
+            if inspect.isawaitable(written):  # an asynchronous transport: keep the write until it is done
+                task = asyncio.ensure_future(written)
+                self._writes.add(task)
+                task.add_done_callback(self._writes.discard)
+        except BrokenPipeError:
+            log.exception("cannot send a message: the client is gone")
+            raise
+        except Exception as error:
+            log.exception("cannot send a message")
+            self._server._report_server_error(error, JsonRpcInternalError)
 
     def _refuse(self, msg_id: int | str | None, error: JsonRpcException) -> None:
         if msg_id is not None:

@@ -97,10 +97,10 @@ class FlowZapServer(LanguageServer):
     def publish(self, state: DocumentState) -> None:
         if self.session.capabilities.pull_diagnostics or self.session.document(state.uri) is not state:
             return
-        items = self.diagnostics_of(state)
-        self.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(uri=state.uri, diagnostics=items, version=state.version)
-        )
+        self.diagnostics_of(state)
+        protocol = self.protocol
+        assert isinstance(protocol, FlowZapProtocol)
+        protocol.publish_diagnostics(state.uri, state.version, state.converted.json(protocol._converter.unstructure))
 
     def schedule(self, state: DocumentState) -> None:
         """Publish after the debounce delay (now for 0), cancelling older work; but never wait longer than

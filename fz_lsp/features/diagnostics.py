@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from lsprotocol import types
@@ -82,11 +83,14 @@ class Converted:
     encoding hold for the whole document; a change of either starts afresh. Only the
     entries of the last conversion are kept, so the cache never holds more than one
     publish's worth. The objects handed out are shared between publishes: never mutate them.
+    Their JSON, written for a publish, is kept the same way (writing it cost as much again).
     """
 
     def __init__(self) -> None:
         self._known: dict[ConversionKey, types.Diagnostic] = {}
         self._context: tuple[str, str] | None = None
+        self._last: list[types.Diagnostic] = []
+        self._written: dict[int, tuple[types.Diagnostic, str]] = {}  # by id(): LSP diagnostics are unhashable
 
     def __len__(self) -> int:
         return len(self._known)
@@ -108,8 +112,25 @@ class Converted:
             result.append(found)
             if len(result) >= MAX_DIAGNOSTICS:
                 break
-        self._known, self._context = kept, context
+        self._known, self._context, self._last = kept, context, result
         return result
+
+    def json(self, unstructure: Callable[[Any], Any]) -> str:
+        """The last conversion as a JSON array (ASCII), writing only the diagnostics not written last time.
+
+        `unstructure` turns an LSP diagnostic into plain values: the server's converter, so the
+        text is what the protocol would have written.
+        """
+        written: dict[int, tuple[types.Diagnostic, str]] = {}
+        parts = []
+        for item in self._last:
+            entry = self._written.get(id(item))
+            if entry is None or entry[0] is not item:
+                entry = (item, json.dumps(unstructure(item)))
+            written[id(item)] = entry
+            parts.append(entry[1])
+        self._written = written
+        return "[" + ", ".join(parts) + "]"
 
 
 def lsp_diagnostics(

@@ -7,7 +7,9 @@ the position encoding, the uri) and compare with a conversion that has no cache.
 
 from __future__ import annotations
 
+import json
 import random
+from typing import Any
 
 from lsprotocol import types
 
@@ -16,6 +18,9 @@ from fz_lsp.analysis.diagnostics import Severity
 from fz_lsp.features.diagnostics import lsp_diagnostics
 from fz_lsp.features.positions import UTF8, UTF16, UTF32, Positions
 from fz_lsp.features.state import DocumentState
+from fz_lsp.server import server
+
+UNSTRUCTURE = server.protocol._converter.unstructure  # the server's own converter, with its hooks
 
 URI = "file:///diagrams/desk.fz"
 DIAGRAM = """\
@@ -41,6 +46,7 @@ def published(
     cached = lsp_diagnostics(state.model, settings, positions, uri, state.converted)
     assert cached == lsp_diagnostics(state.model, settings, positions, uri)
     assert len(state.converted) == len(cached)  # only what the last publish sent is kept
+    assert json.loads(state.converted.json(UNSTRUCTURE)) == UNSTRUCTURE(cached)
     return cached
 
 
@@ -70,6 +76,13 @@ def test_reused_forms_follow_every_change_they_depend_on() -> None:
     state.replace((3, 35), (3, 35), ' [label="好"]')
     again = published(state, settings)
     assert len(again) == len(first) and all(a is b for a, b in zip(again, first, strict=True))
+    written: list[Any] = []
+
+    def counted(item: Any) -> Any:
+        written.append(item)
+        return UNSTRUCTURE(item)
+
+    assert json.loads(state.converted.json(counted)) == UNSTRUCTURE(first) and written == []  # nothing written again
 
     # A line inserted above moves every diagnostic, and every related place, one line down.
     state.replace((0, 0), (0, 0), "\n")
