@@ -1,4 +1,11 @@
-"""`fz-lsp` command line: `fz-lsp check PATH...` for CI, and the language server."""
+"""`fz-lsp` command line: `fz-lsp check PATH...` for CI, and the language server.
+
+Why this file is longer than 400 lines: `check` takes ruff-like options (select, ignore,
+exclude, force-exclude, output formats, jobs, warnings as errors, fix and diff), and the
+option parsing, the settings each file resolves to and the report share one record of
+the run. What is not the checker lives apart: `fix_command.py` (fixing),
+`render_commands.py` (render, export), `rewrite.py` (format, renumber), `preview/`.
+"""
 
 from __future__ import annotations
 

@@ -6,6 +6,10 @@ lane. Edges are routed orthogonally through channels that hold no node boxes
 (the vertical gaps between columns, the horizontal gaps between sub-rows), so a
 route can only meet a box on its own stubs, which leave and enter each box on the
 side its handle names. See `routing.py` for the routes, `labels.py` for labels.
+
+Why this file is longer than 400 lines: the layering, the columns, the sub-rows and the
+node sizes are steps over one shared builder state, each needing the results of the one
+before; routes and labels, which only read the placement, are in their own modules.
 """
 
 from __future__ import annotations

@@ -11,6 +11,10 @@ no box in between) are taken when free.
 Routes are first built with symbolic coordinates ("track 3 of channel V5");
 tracks are then assigned per channel by interval colouring (O(n log n)), the
 channels sized to their tracks and labels, and only then turned into numbers.
+
+Why this file is longer than 400 lines: building routes, assigning tracks, sizing
+channels and turning symbolic coordinates into numbers all work on one grid of channels;
+splitting them would pass that grid's internals between modules.
 """
 
 from __future__ import annotations

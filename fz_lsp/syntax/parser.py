@@ -3,6 +3,11 @@
 Every line is parsed on its own (FlowZap has one statement per line), so a bad
 line cannot disturb the next one, and an edit only re-parses the lines it
 touched: results are memoised by line text.
+
+Why this file is longer than 400 lines: besides running the grammar, it tells each kind
+of broken line in FlowZap words (a half-typed edge, a node missing its colon, a stray
+quote), and each explanation reads the lark error of the statement it explains; the
+statement records themselves are in `statements.py`.
 """
 
 from __future__ import annotations
