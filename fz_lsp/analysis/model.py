@@ -251,15 +251,22 @@ class Model(Registry):
         ids = {reference.ref.node.text for prefix in prefixes for reference in self.lane_refs.get(prefix, ())}
         for lane in self.lanes:
             if lane.id in lane_ids:
-                relaid.update(node.id for node in lane.nodes)
-                ids |= self._sources_written_in(lane)
+                declared = {node.id for node in lane.nodes}
+                relaid |= declared
+                ids |= {node_id for node_id in declared if self._named_across(node_id, lane)}
+                ids |= self._crossing_from(lane)
         self._duplicates_stale = True  # FZ201 names the first declaration's lane
-        return ids | relaid
+        return ids
 
-    def _sources_written_in(self, lane: Lane) -> set[str]:
-        """The sources of the edges written in `lane` (FZ303 names the lane an edge is written in)."""
+    def _named_across(self, node_id: str, lane: Lane) -> bool:
+        """Whether `node_id` is used from another lane or with a prefix (FZ103/FZ104/FZ303 name its lane)."""
+        return any(r.context is not lane or r.ref.lane is not None for r in self.node_refs.get(node_id, ()))
+
+    def _crossing_from(self, lane: Lane) -> set[str]:
+        """The ends of edges written in `lane` that are not its own nodes (their checks compare lane IDs)."""
         sites = (self._edges_at.get(row) for row in self._rows.rows(lane.line, lane.end_line + 1))
-        return {site.source.ref.node.text for site in sites if site is not None}
+        ends = (end for site in sites if site is not None for end in (site.source, site.target))
+        return {end.ref.node.text for end in ends if end.node is None or end.node.lane is not lane}
 
     def _redeclared(self, edit: Edit, ids: set[str]) -> set[str]:
         """Follow what the edit did to declarations; returns the IDs whose checks depend on them."""
