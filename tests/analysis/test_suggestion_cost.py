@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from unittest import mock
 
-from fz_lsp.analysis import model as model_module
+from fz_lsp.analysis import checks as checks_module
 from fz_lsp.features.state import DocumentState
 
 
@@ -21,12 +21,12 @@ def test_a_label_keystroke_searches_no_suggestion_again() -> None:
     assert sum(d.code == "FZ101" for d in state.model.diagnostics) == 200
     line = 10
     column = state.lines[line].index('"') + 1
-    with mock.patch.object(model_module, "guesses", wraps=model_module.guesses) as searched:
+    with mock.patch.object(checks_module, "guesses", wraps=checks_module.guesses) as searched:
         state.replace((line, column), (line, column), "新")
         state.replace((line, column), (line, column + 1), "")
         assert state.model.diagnostics
     assert searched.call_count == 0
-    with mock.patch.object(model_module, "guesses", wraps=model_module.guesses) as searched:
+    with mock.patch.object(checks_module, "guesses", wraps=checks_module.guesses) as searched:
         state.replace((line, 0), (line, 3), "n99")  # a declaration's ID changes: suggestions may change
         assert state.model.diagnostics
     assert searched.call_count > 0
