@@ -7,7 +7,6 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from lsprotocol import types
-from lsprotocol.converters import get_converter
 
 from fz_lsp.analysis.config import Settings
 from fz_lsp.analysis.diagnostics import Diagnostic, Fix, Severity
@@ -16,7 +15,6 @@ from fz_lsp.features.positions import Positions
 from fz_lsp.fixing import changes, fix_all, offered_fix, shown, shown_by
 
 SOURCE = "flowzap"
-_CONVERTER = get_converter()
 MAX_DIAGNOSTICS = 1000  # an editor cannot show more usefully; the checker reports all
 
 _SEVERITIES = {
@@ -27,14 +25,30 @@ _SEVERITIES = {
 }
 
 
-def fix_data(diagnostic: Diagnostic, positions: Positions) -> dict[str, Any] | None:
-    """The quick fix as JSON: a title and text edits in the client's units."""
+def _plain(rng: types.Range) -> dict[str, Any]:
+    """A range as JSON values (what the converter makes of it, without its dispatch)."""
+    start, end = rng.start, rng.end
+    return {
+        "start": {"line": start.line, "character": start.character},
+        "end": {"line": end.line, "character": end.character},
+    }
+
+
+def fix_data(diagnostic: Diagnostic, positions: Positions, own: types.Range | None = None) -> dict[str, Any] | None:
+    """The quick fix as JSON: a title and text edits in the client's units.
+
+    `own` is the diagnostic's range already converted: most fixes rewrite just that span.
+    """
     if diagnostic.fix is None:
         return None
-    edits = [
-        {"range": _CONVERTER.unstructure(positions.range(c.line, c.start, c.end)), "newText": c.new_text}
-        for c in changes(diagnostic)
-    ]
+    span = (diagnostic.line, diagnostic.start, diagnostic.end)
+    edits = []
+    for change in changes(diagnostic):
+        if own is not None and (change.line, change.start, change.end) == span:
+            rng = own
+        else:
+            rng = positions.range(change.line, change.start, change.end)
+        edits.append({"range": _plain(rng), "newText": change.new_text})
     return {"fix": {"title": diagnostic.fix.title, "edits": edits}}
 
 
@@ -44,14 +58,15 @@ def lsp_diagnostic(diagnostic: Diagnostic, severity: Severity, positions: Positi
         types.DiagnosticRelatedInformation(types.Location(uri, positions.range(r.line, r.start, r.end)), r.message)
         for r in diagnostic.related
     ]
+    rng = positions.range(diagnostic.line, diagnostic.start, diagnostic.end)
     return types.Diagnostic(
-        range=positions.range(diagnostic.line, diagnostic.start, diagnostic.end),
+        range=rng,
         message=diagnostic.message,
         severity=_SEVERITIES[severity],
         code=diagnostic.code,
         source=SOURCE,
         related_information=related or None,
-        data=fix_data(diagnostic, positions),
+        data=fix_data(diagnostic, positions, rng),
     )
 
 
