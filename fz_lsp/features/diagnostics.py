@@ -95,10 +95,12 @@ class Converted:
     (a value: its code, place, message, related places and fix), the severity the settings
     give it, and the texts of the lines its ranges lie on (a UTF-16 or UTF-8 column counts the
     text before it, and every column is clamped to its line). The uri and the position
-    encoding hold for the whole document; a change of either starts afresh. Only the
-    entries of the last conversion are kept, so the cache never holds more than one
-    publish's worth. The objects handed out are shared between publishes: never mutate them.
-    Their JSON, written for a publish, is kept the same way (writing it cost as much again).
+    encoding hold for the whole document; a change of either starts afresh (anything else
+    the LSP form comes to depend on, such as a client capability, must join the key or
+    that context, or a stale form is sent). Only the entries of the last conversion are
+    kept, so the cache never holds more than one publish's worth. The objects handed out
+    are shared between publishes: never mutate them. Their JSON, written for a publish, is
+    kept the same way (writing it cost as much again).
     """
 
     def __init__(self) -> None:
