@@ -175,6 +175,12 @@ def report(result: dict[str, Any]) -> str:
         out.append(f"{where.replace('_', ' ')} (median ms; budget {budget:g} ms at 50k, growth <= 3)")
         out.append(table(headers, rows))
         out.append("")
+    out.append(
+        "brace-mid / brace-mid-delete type and delete a `}` mid-lane: the braces re-pair and every line "
+        "between the new and the old `}` leaves its lane (each node an FZ001, each edge an FZ304), so their "
+        "cost follows those lines (half a lane on average, about 500-line lanes here), not the file."
+    )
+    out.append("")
     dangling = result["dangling"]
     out.append(
         "label keystroke, 5,000 lines with 200 dangling references: "

@@ -12,6 +12,7 @@ parsed again.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from unittest import mock
 
@@ -247,7 +248,7 @@ def check_against_scratch(source: SourceText, model: Model) -> None:
 
 
 @settings(
-    max_examples=1000,
+    max_examples=int(os.environ.get("FZ_INCREMENTAL_EXAMPLES", "1000")),  # CI runs 1,000
     deadline=None,
     derandomize=True,
     database=None,
