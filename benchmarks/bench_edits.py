@@ -178,7 +178,7 @@ def report(result: dict[str, Any]) -> str:
     out.append(
         "brace-mid / brace-mid-delete type and delete a `}` mid-lane: the braces re-pair and every line "
         "between the new and the old `}` leaves its lane (each node an FZ001, each edge an FZ304), so their "
-        "cost follows those lines (half a lane on average, about 500-line lanes here), not the file."
+        "cost follows those lines (half a lane on average; lanes of 300-500 lines here), not the file."
     )
     out.append("")
     dangling = result["dangling"]
