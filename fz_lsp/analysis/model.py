@@ -193,12 +193,19 @@ class Model(Checks):
         return ids | {d for d in self._dangling if not relaid.isdisjoint(self._guesses.get(d, relaid))}
 
     def _new_frame(self, edit: Edit, rows: list[Row]) -> list[Row]:
-        """The header and `}` rows after `edit` (whose new lines have `rows`), in file order."""
+        """The header and `}` rows after `edit` (whose new lines have `rows`), in file order.
+
+        The frame's rows of the edited lines (gone, or kept and re-parsed) sit together where
+        the edit is: found by bisection and replaced, so the frame is not walked.
+        """
         first, stop = edit.first, edit.first + edit.added_count
-        frame = [row for row in self._frame if row.chunk is not None and not first <= row.line < stop]
-        for index, row in enumerate(rows, first):
-            if type(self.statements[index]) in _FRAME:
-                frame.insert(bisect.bisect_left(frame, index, key=lambda r: r.line), row)
+
+        def line(row: Row) -> int:
+            return row.line if row.chunk is not None else first  # a row gone was in the edit
+
+        frame = self._frame
+        low, high = bisect.bisect_left(frame, first, key=line), bisect.bisect_left(frame, stop, key=line)
+        frame[low:high] = [row for index, row in enumerate(rows, first) if type(self.statements[index]) in _FRAME]
         return frame
 
     def _relay(self, edit: Edit, runs_before: _Runs, relaid: set[str]) -> set[str]:
