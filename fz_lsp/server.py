@@ -4,6 +4,10 @@ State lives in `session.py` (documents, settings, workspace index, client capabi
 what FlowZap means lives in `features/`. This module decides when diagnostics are
 published and converts nothing itself. A new request handler is a few lines: get a
 `Cursor` (or a document) from `ls.session`, call the feature with plain values, return.
+
+Why this file is longer than 400 lines: it registers some thirty requests and
+notifications, each a handler of a few lines, plus the debounce that decides when to
+publish; what a handler answers lives in `features/`, the state in `session.py`.
 """
 
 from __future__ import annotations
