@@ -114,8 +114,11 @@ class Model(Checks):
         self._diagnostics = None
         self._sequence = None
 
-    def _pair(self) -> None:
-        """Lanes, their extents and the lane table, from the frame (headers and `}`) alone."""
+    def _pair(self) -> set[str]:
+        """Lanes, their extents and the lane table, from the frame (headers and `}`) alone.
+
+        Returns the IDs of the lanes that appeared, went or were renamed (old and new).
+        """
         structure = pair(self._frame, self.statements, self._lane_of_row)
         self.lanes, self._lane_of_row = structure.lanes, structure.known
         self._segment_starts, self._segment_lanes = structure.starts, structure.lanes_of
@@ -127,6 +130,7 @@ class Model(Checks):
             if first is not lane:
                 found.append(messages.duplicate_lane(lane, first))
         self._structure_diags = self._pin(found)
+        return structure.renamed
 
     # --- keeping up with edits ----------------------------------------------------------------
 
@@ -181,12 +185,10 @@ class Model(Checks):
         its ID re-checks the references that name it, the nodes declared in it and the edges
         written in it (their messages name the lane).
         """
-        ids_before = {id(lane): lane.id for lane in self.lanes}
         self._frame = self._new_frame(edit, rows)
-        self._pair()
+        renamed = self._pair()
         relaid: set[str] = set()  # node IDs declared on a line whose lane changed
         ids = self._relay(edit, runs_before, relaid)
-        renamed = _renamed(ids_before, {id(lane): lane.id for lane in self.lanes})
         if renamed:
             ids |= self._lane_renamed(renamed, relaid)
         # "Did you mean" writes a suggestion with its lane's prefix, or without from its own lane.
@@ -315,12 +317,6 @@ def _headers(statements: Iterable[Statement]) -> list[tuple[int, Name, bool]]:
 
 def _declared(statements: Iterable[Statement]) -> list[tuple[int, Name]]:
     return [(i, s.node) for i, s in enumerate(statements) if type(s) is NodeDecl]
-
-
-def _renamed(before: dict[int, str], after: dict[int, str]) -> set[str]:
-    """The lane IDs of lanes (by identity) that appeared, went or changed their ID, old and new."""
-    found = {lane_id for key, lane_id in before.items() if after.get(key) != lane_id}
-    return found | {lane_id for key, lane_id in after.items() if before.get(key) != lane_id}
 
 
 def _in_order(found: Iterable[Diagnostic]) -> list[Diagnostic]:

@@ -31,6 +31,7 @@ class Structure:
     starts: list[int]  # the first line of each run of lines that share one lane
     lanes_of: list[Lane | None]  # the lane of each run (None: outside every lane)
     known: dict[Row, Lane]  # each lane by the row of its header
+    renamed: set[str]  # the IDs of lanes that appeared, went or changed their ID (old and new)
 
 
 def _label_comment(header: LaneHeader, index: int, statements: list[Statement]) -> Comment | None:
@@ -45,6 +46,7 @@ def _label_comment(header: LaneHeader, index: int, statements: list[Statement]) 
 def pair(frame: list[Row], statements: list[Statement], previous: dict[Row, Lane]) -> Structure:
     """Pair headers with `}` as a stack does; a header row of `previous` keeps its lane object."""
     known: dict[Row, Lane] = {}
+    renamed: set[str] = set()
     last_line = len(statements) - 1
     lanes: list[Lane] = []
     diagnostics: list[Diagnostic] = []
@@ -57,6 +59,9 @@ def pair(frame: list[Row], statements: list[Statement], previous: dict[Row, Lane
             lane = previous.get(row)
             if lane is None:
                 lane = Lane(statement.lane.text, index, statement, None, None, last_line, False)
+                renamed.add(lane.id)
+            elif lane.id != statement.lane.text:
+                renamed |= {lane.id, statement.lane.text}
             lane.id, lane.line, lane.header = statement.lane.text, index, statement
             lane.label, lane.label_line = statement.display_label, None
             lane.end_line, lane.closed, lane.parent, lane.cut_by = last_line, False, None, None
@@ -90,8 +95,10 @@ def pair(frame: list[Row], statements: list[Statement], previous: dict[Row, Lane
                     (_related_lane(lane.parent, f"lane `{lane.parent.id}` opens here"),),
                 )
             )
+    if len(known) != len(previous) or len(renamed) > 0:
+        renamed |= {lane.id for row, lane in previous.items() if row not in known}
     starts, lanes_of = segments(lanes)
-    return Structure(lanes, diagnostics, starts, lanes_of, known)
+    return Structure(lanes, diagnostics, starts, lanes_of, known, renamed)
 
 
 def _unclosed(lane: Lane, inner: list[Lane] | None) -> Diagnostic:
@@ -113,13 +120,29 @@ def _unclosed(lane: Lane, inner: list[Lane] | None) -> Diagnostic:
 
 def segments(lanes: list[Lane]) -> tuple[list[int], list[Lane | None]]:
     """Cut the file into runs of lines that share one lane (a header line is in its lane)."""
+    starts: list[int] = [0]
+    lanes_of: list[Lane | None] = [None]
+    if any(lane.parent is not None for lane in lanes):
+        return _nested_segments(lanes, starts, lanes_of)
+    for lane in lanes:  # no lane inside another: each is one run, in order
+        if starts[-1] == lane.line:
+            lanes_of[-1] = lane
+        else:
+            starts.append(lane.line)
+            lanes_of.append(lane)
+        starts.append(lane.end_line + 1)  # the run stops after the lane's last line
+        lanes_of.append(None)
+    return starts, lanes_of
+
+
+def _nested_segments(
+    lanes: list[Lane], starts: list[int], lanes_of: list[Lane | None]
+) -> tuple[list[int], list[Lane | None]]:
     events: list[tuple[int, int, Lane]] = []
     for lane in lanes:
         events.append((lane.line, 1, lane))
-        events.append((lane.end_line + 1, 0, lane))  # the run stops after the lane's last line
+        events.append((lane.end_line + 1, 0, lane))
     events.sort(key=lambda e: (e[0], e[1]))
-    starts: list[int] = [0]
-    lanes_of: list[Lane | None] = [None]
     current: Lane | None = None
     for line, opening, lane in events:
         if opening:

@@ -98,38 +98,57 @@ class Converted:
     encoding hold for the whole document; a change of either starts afresh (anything else
     the LSP form comes to depend on, such as a client capability, must join the key or
     that context, or a stale form is sent). Only the entries of the last conversion are
-    kept, so the cache never holds more than one publish's worth. The objects handed out
-    are shared between publishes: never mutate them. Their JSON, written for a publish, is
-    kept the same way (writing it cost as much again).
+    kept, so the cache never holds more than one publish's worth. An entry is found first
+    by the model diagnostic itself (the model hands back the same object while it is
+    unchanged), without hashing it; only when some diagnostic is new are they looked up by
+    value. The objects handed out are shared between publishes: never mutate them. Their
+    JSON, written for a publish, is kept the same way (writing it cost as much again).
     """
 
     def __init__(self) -> None:
-        self._known: dict[ConversionKey, types.Diagnostic] = {}
+        # The last publish's entries by id() of the model diagnostic: an unchanged diagnostic is
+        # the very object sent before (the model keeps it), so it is found without hashing it.
+        self._same: dict[int, tuple[Diagnostic, Severity, tuple[str | None, ...], types.Diagnostic]] = {}
         self._context: tuple[str, str] | None = None
         self._last: list[types.Diagnostic] = []
         self._written: dict[int, tuple[types.Diagnostic, str]] = {}  # by id(): LSP diagnostics are unhashable
 
     def __len__(self) -> int:
-        return len(self._known)
+        return len(self._same)
 
     def convert(self, model: Model, settings: Settings, positions: Positions, uri: str) -> list[types.Diagnostic]:
         """What `lsp_diagnostics` gives, converting only the diagnostics not converted last time."""
         context = (uri, positions.encoding)
-        known = self._known if context == self._context else {}
-        kept: dict[ConversionKey, types.Diagnostic] = {}
+        same = self._same if context == self._context else {}
+        known: dict[ConversionKey, types.Diagnostic] | None = None  # by value, made at the first miss
+        kept: dict[int, tuple[Diagnostic, Severity, tuple[str | None, ...], types.Diagnostic]] = {}
+        severities: dict[str, Severity] = {}
+
+        def severity_of(code: str) -> Severity:
+            found = severities.get(code)
+            if found is None:
+                found = severities[code] = settings.severity(code)
+            return found
+
         lines = positions.lines
         result: list[types.Diagnostic] = []
-        for diagnostic in shown(model, lambda d: settings.severity(d.code) is not Severity.OFF):
-            severity = settings.severity(diagnostic.code)
-            key = (diagnostic, severity, _texts(diagnostic, lines))
-            found = known.get(key)
-            if found is None:
-                found = lsp_diagnostic(diagnostic, severity, positions, uri)
-            kept[key] = found
-            result.append(found)
+        for diagnostic in shown(model, lambda d: severity_of(d.code) is not Severity.OFF):
+            severity = severity_of(diagnostic.code)
+            texts = _texts(diagnostic, lines)
+            entry = same.get(id(diagnostic))
+            if entry is None or entry[0] is not diagnostic or entry[1] is not severity or entry[2] != texts:
+                # A diagnostic made anew may still equal one sent before (its line was re-checked).
+                if known is None:
+                    known = {(d, level, read): form for d, level, read, form in same.values()}
+                found = known.get((diagnostic, severity, texts))
+                if found is None:
+                    found = lsp_diagnostic(diagnostic, severity, positions, uri)
+                entry = (diagnostic, severity, texts, found)
+            kept[id(diagnostic)] = entry
+            result.append(entry[3])
             if len(result) >= MAX_DIAGNOSTICS:
                 break
-        self._known, self._context, self._last = kept, context, result
+        self._same, self._context, self._last = kept, context, result
         return result
 
     def json(self, unstructure: Callable[[Any], Any]) -> str:
