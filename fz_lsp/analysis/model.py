@@ -75,8 +75,12 @@ class Model(Checks):
             for pinned in itertools.chain.from_iterable(groups):
                 row = pinned.row
                 # One bad line gives one diagnostic: its syntax error, nothing derived from it.
-                if row.chunk is not None and (not row.broken or pinned.diagnostic.code in _SYNTAX):
+                if row.chunk is None or (row.broken and pinned.diagnostic.code not in _SYNTAX):
+                    continue
+                try:
                     kept.append(pinned.current())
+                except LookupError:
+                    continue  # a place it names is gone: never shown with a wrong line
             self._diagnostics = _in_order(kept)
         return self._diagnostics
 
