@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from fz_lsp.analysis import analyze_text
 from fz_lsp.analysis.config import Settings
-from fz_lsp.analysis.diagnostics import FZ101, FZ201, SEQUENCE_CODES, Diagnostic, Fix, Severity
+from fz_lsp.analysis.diagnostics import FZ101, FZ201, SEQUENCE_CODES, Diagnostic, Fix, Severity, file_order
 from fz_lsp.analysis.model import EdgeKey, Model, Node
 from fz_lsp.analysis.vocabulary import node_number
 from fz_lsp.syntax.document import split_lines
@@ -142,10 +142,6 @@ def shown_by(settings: Settings, selected: Iterable[str] | None = None) -> Keep:
     return keep
 
 
-def file_order(diagnostic: Diagnostic) -> tuple[int, int, str, str]:
-    return diagnostic.line, diagnostic.start, diagnostic.code, diagnostic.message
-
-
 def shown(model: Model, keep: Keep) -> list[Diagnostic]:
     """The diagnostics of `model` that `keep` retains, in file order: what the server publishes,
     the checker prints and fix-all measures (FZ504/FZ505 cost a pass of their own: only when kept)."""
@@ -166,12 +162,7 @@ def analysed(text: str, keep: Keep, model: Model | None = None) -> tuple[Model, 
     """The model of `text` (unless given, already up to date) and its diagnostics that `keep` retains."""
     if model is None:
         model = analyze_text(text)
-    found = [d for d in model.diagnostics if keep(d)]
-    probes = (Diagnostic(code, 0, 0, 0, "") for code in SEQUENCE_CODES)
-    if any(keep(probe) for probe in probes):
-        found += [d for d in model.sequence_diagnostics() if keep(d)]
-        found.sort(key=lambda d: (d.line, d.start, d.code, d.message))
-    return model, found
+    return model, shown(model, keep)
 
 
 def better(before: list[Diagnostic], after: list[Diagnostic]) -> bool:

@@ -173,3 +173,8 @@ class Diagnostic:
     @property
     def default_severity(self) -> Severity:
         return RULES[self.code].severity
+
+
+def file_order(diagnostic: Diagnostic) -> tuple[int, int, str, str]:
+    """The order diagnostics are shown in: by place, then code, then message."""
+    return diagnostic.line, diagnostic.start, diagnostic.code, diagnostic.message

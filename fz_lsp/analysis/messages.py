@@ -11,6 +11,9 @@ import bisect
 
 from fz_lsp.analysis.diagnostics import (
     FZ001,
+    FZ003,
+    FZ004,
+    FZ005,
     FZ101,
     FZ102,
     FZ103,
@@ -43,6 +46,33 @@ def related_decl(node: Node, what: str) -> Related:
 def related_lane(lane: Lane, what: str) -> Related:
     name = lane.id_name
     return Related(lane.line, name.start, name.end, what)
+
+
+def unclosed(lane: Lane, following: Lane | None) -> Diagnostic:
+    """FZ003: a lane not closed before the next lane (`following`) or the end of the file."""
+    name = lane.id_name
+    if following is None:
+        message = f"lane `{lane.id}` is not closed before the end of the file: add `}}`"
+        return Diagnostic(FZ003, lane.line, name.start, name.end, message)
+    message = f"lane `{lane.id}` is not closed before the next lane `{following.id}`: add `}}`"
+    fix = Fix("Close the lane", (Replacement(following.line - lane.line, 0, 0, "}\n"),))
+    return Diagnostic(FZ003, lane.line, name.start, name.end, message, (), fix)
+
+
+def stray_brace(index: int, brace: Name) -> Diagnostic:
+    return Diagnostic(FZ004, index, brace.start, brace.end, "`}` closes no lane")
+
+
+def nested_lane(lane: Lane, parent: Lane) -> Diagnostic:
+    name = lane.id_name
+    return Diagnostic(
+        FZ005,
+        lane.line,
+        name.start,
+        name.end,
+        f"lane `{lane.id}` is declared inside lane `{parent.id}`; lanes do not nest",
+        (related_lane(parent, f"lane `{parent.id}` opens here"),),
+    )
 
 
 def outside_lanes(node: Node) -> Diagnostic:

@@ -25,7 +25,7 @@ from collections.abc import Iterable
 
 from fz_lsp.analysis import messages
 from fz_lsp.analysis.checks import Checks
-from fz_lsp.analysis.diagnostics import FZ001, FZ002, Diagnostic
+from fz_lsp.analysis.diagnostics import FZ001, FZ002, Diagnostic, file_order
 from fz_lsp.analysis.entities import (
     EdgeKey,
     EdgeSite,
@@ -324,7 +324,7 @@ def _declared(statements: Iterable[Statement]) -> list[tuple[int, Name]]:
 
 
 def _in_order(found: Iterable[Diagnostic]) -> list[Diagnostic]:
-    return sorted(found, key=lambda d: (d.line, d.start, d.code, d.message))
+    return sorted(found, key=file_order)
 
 
 __all__ = [

@@ -29,6 +29,7 @@ from fz_lsp.analysis.entities import (
 )
 from fz_lsp.analysis.lines import LineIndex, Pinned, Row
 from fz_lsp.analysis.statement_checks import findings_for_line
+from fz_lsp.analysis.structure import labels
 from fz_lsp.analysis.vocabulary import node_number
 from fz_lsp.syntax.statements import IDENTIFIER, Comment, Edge, LaneHeader, Loop, Name, NodeDecl, Ref, Statement
 
@@ -45,10 +46,7 @@ def _insert_by_line(nodes: list[Node], node: Node) -> None:
 
 def has_label_comment(statements: Iterable[Statement]) -> bool:
     """Whether a header without a label is followed by a `# comment` (which is then its label)."""
-    return any(
-        type(header) is LaneHeader and header.label is None and type(after) is Comment and after.text.startswith("#")
-        for header, after in itertools.pairwise(statements)
-    )
+    return any(labels(header, after) for header, after in itertools.pairwise(statements))
 
 
 def _own_line(diagnostic: Diagnostic) -> bool:
@@ -224,7 +222,7 @@ class Registry:
         elif isinstance(statement, Loop):
             ids |= self._add_loop(row, statement, lane, found)
         elif isinstance(statement, Comment):
-            is_label = index > 0 and has_label_comment((self.statements[index - 1], statement))
+            is_label = index > 0 and labels(self.statements[index - 1], statement)
             above = self.lines[index - 1] if index > 0 else ""
             found.extend(messages.comment(index, statement, is_label, above, text))
         elif isinstance(statement, LaneHeader) and (header_lane := self._lane_of_row.get(row)) is not None:

@@ -11,15 +11,11 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
-from fz_lsp.analysis.diagnostics import FZ003, FZ004, FZ005, Diagnostic, Fix, Related, Replacement
+from fz_lsp.analysis import messages
+from fz_lsp.analysis.diagnostics import Diagnostic
 from fz_lsp.analysis.entities import Lane
 from fz_lsp.analysis.lines import Row
 from fz_lsp.syntax.statements import Comment, LaneClose, LaneHeader, Statement
-
-
-def _related_lane(lane: Lane, what: str) -> Related:
-    name = lane.id_name
-    return Related(lane.line, name.start, name.end, what)
 
 
 @dataclass
@@ -34,13 +30,16 @@ class Structure:
     renamed: set[str]  # the IDs of lanes that appeared, went or changed their ID (old and new)
 
 
+def labels(header: Statement, after: Statement) -> bool:
+    """Whether `after`, on the line below `header`, is that lane's label: a `# comment` below a
+    header without one (FZ301 asks to move it onto the header line)."""
+    return type(header) is LaneHeader and header.label is None and type(after) is Comment and after.text.startswith("#")
+
+
 def _label_comment(header: LaneHeader, index: int, statements: list[Statement]) -> Comment | None:
-    """The `# comment` on the line below a header without a label, which then serves as its label."""
-    if header.label is None and index + 1 < len(statements):
-        after = statements[index + 1]
-        if isinstance(after, Comment) and after.text.startswith("#"):
-            return after
-    return None
+    """The comment below `header` (at `index`) that serves as its label, if any."""
+    after = statements[index + 1] if index + 1 < len(statements) else None
+    return after if isinstance(after, Comment) and labels(header, after) else None
 
 
 def pair(frame: list[Row], statements: list[Statement], previous: dict[Row, Lane]) -> Structure:
@@ -78,23 +77,10 @@ def pair(frame: list[Row], statements: list[Statement], previous: dict[Row, Lane
             lane.end_line = index
             lane.closed = True
         elif isinstance(statement, LaneClose):
-            brace = statement.brace
-            diagnostics.append(Diagnostic(FZ004, index, brace.start, brace.end, "`}` closes no lane"))
+            diagnostics.append(messages.stray_brace(index, statement.brace))
     for lane in stack:  # never closed
         diagnostics.append(_unclosed(lane, children.get(id(lane))))
-    for lane in lanes:
-        if lane.parent is not None:
-            name = lane.id_name
-            diagnostics.append(
-                Diagnostic(
-                    FZ005,
-                    lane.line,
-                    name.start,
-                    name.end,
-                    f"lane `{lane.id}` is declared inside lane `{lane.parent.id}`; lanes do not nest",
-                    (_related_lane(lane.parent, f"lane `{lane.parent.id}` opens here"),),
-                )
-            )
+    diagnostics.extend(messages.nested_lane(lane, lane.parent) for lane in lanes if lane.parent is not None)
     if len(known) != len(previous) or len(renamed) > 0:
         renamed |= {lane.id for row, lane in previous.items() if row not in known}
     starts, lanes_of = segments(lanes)
@@ -103,19 +89,15 @@ def pair(frame: list[Row], statements: list[Statement], previous: dict[Row, Lane
 
 def _unclosed(lane: Lane, inner: list[Lane] | None) -> Diagnostic:
     """FZ003; a lane left open before the next header (the usual slip) ends right above it."""
-    name = lane.id_name
     if not inner:
-        message = f"lane `{lane.id}` is not closed before the end of the file: add `}}`"
-        return Diagnostic(FZ003, lane.line, name.start, name.end, message)
+        return messages.unclosed(lane, None)
     following = inner[0]
     lane.end_line = following.line - 1
     lane.cut_by = following
     for child in inner:
         if child.parent is lane:
             child.parent = None
-    message = f"lane `{lane.id}` is not closed before the next lane `{following.id}`: add `}}`"
-    fix = Fix("Close the lane", (Replacement(following.line - lane.line, 0, 0, "}\n"),))
-    return Diagnostic(FZ003, lane.line, name.start, name.end, message, (), fix)
+    return messages.unclosed(lane, following)
 
 
 def segments(lanes: list[Lane]) -> tuple[list[int], list[Lane | None]]:
