@@ -5,6 +5,11 @@
  * is cached (by theme and text) is drawn at once; otherwise the fence is shown as code, the
  * server is asked once for that text, and the preview is refreshed when the picture arrives.
  * One request per distinct fence text, never a process per fence per keystroke.
+ *
+ * VS Code's Markdown preview drops a refresh that comes while an update of its own is waiting,
+ * and that update skips rendering when the document has not changed; so a picture may arrive and
+ * never be shown. The renderer therefore refreshes again, a few times with growing pauses, until
+ * the preview has rendered every arrived picture.
  */
 import * as vscode from 'vscode';
 import { ClientAccess, editorTheme, renderWith } from './preview';
@@ -15,6 +20,8 @@ const CACHE_SIZE = 64;
 const REFRESH_DELAY_MS = 50;
 const RETRY_MS = 500;
 const MAX_WAIT_MS = 30000;
+/** Pauses before refreshing again while an arrived picture has not been rendered. */
+const RECHECK_MS = [500, 1000, 2000, 4000, 8000];
 
 /** The parts of markdown-it this plugin uses (the extension does not depend on its types). */
 interface FenceToken {
@@ -31,7 +38,10 @@ type Drawn = { svg: string; errors: number } | { failure: string };
 export class FenceRenderer implements vscode.Disposable {
     private readonly cache = new FenceCache<Drawn>(CACHE_SIZE);
     private readonly asked = new Set<string>();
+    /** Pictures that arrived and that no render has used yet. */
+    private readonly unshown = new Set<string>();
     private refreshTimer: NodeJS.Timeout | undefined;
+    private recheckTimer: NodeJS.Timeout | undefined;
     private readonly themeWatch: vscode.Disposable;
 
     constructor(
@@ -63,6 +73,7 @@ export class FenceRenderer implements vscode.Disposable {
             this.ask(key, theme, text);
             return `<div class="flowzap-fence flowzap-pending" data-flowzap="pending">${code}</div>`;
         }
+        this.unshown.delete(key);
         if ('failure' in drawn) {
             return `<div class="flowzap-fence" data-flowzap="failed"><p><em>FlowZap: ${escapeHtml(drawn.failure)}</em></p>${code}</div>`;
         }
@@ -82,7 +93,9 @@ export class FenceRenderer implements vscode.Disposable {
             this.asked.delete(key);
             if (drawn !== undefined) {
                 this.cache.set(key, drawn);
+                this.unshown.add(key);
                 this.refreshSoon();
+                this.recheck(0);
             }
         });
     }
@@ -120,10 +133,32 @@ export class FenceRenderer implements vscode.Disposable {
         }, REFRESH_DELAY_MS);
     }
 
+    /** Refreshes again while a picture has arrived but no render has shown it (see the top). */
+    private recheck(attempt: number): void {
+        if (this.recheckTimer !== undefined) {
+            return;
+        }
+        if (attempt >= RECHECK_MS.length) {
+            this.unshown.clear(); // no preview is showing these fences
+            return;
+        }
+        this.recheckTimer = setTimeout(() => {
+            this.recheckTimer = undefined;
+            if (this.unshown.size > 0) {
+                this.refreshSoon();
+                this.recheck(attempt + 1);
+            }
+        }, RECHECK_MS[attempt]);
+    }
+
     dispose(): void {
         if (this.refreshTimer !== undefined) {
             clearTimeout(this.refreshTimer);
         }
+        if (this.recheckTimer !== undefined) {
+            clearTimeout(this.recheckTimer);
+        }
+        this.unshown.clear();
         this.themeWatch.dispose();
         this.cache.clear();
     }
