@@ -60,7 +60,16 @@ def unclosed(lane: Lane, following: Lane | None) -> Diagnostic:
 
 
 def stray_brace(index: int, brace: Name) -> Diagnostic:
-    return Diagnostic(FZ004, index, brace.start, brace.end, "`}` closes no lane")
+    fix = replace(brace.start, brace.end, "", "Remove the `}`")
+    return Diagnostic(FZ004, index, brace.start, brace.end, "`}` closes no lane", (), fix)
+
+
+def early_brace(index: int, brace: Name, lane: Lane, closing: Name) -> Diagnostic:
+    """FZ004 on a `}` that closed `lane` although its statements go on to the `}` at `lane.end_line`."""
+    message = f"extra `}}` in lane `{lane.id}`: its statements go on below, to the lane's last `}}`"
+    related = Related(lane.end_line, closing.start, closing.end, f"lane `{lane.id}` closes here")
+    fix = replace(brace.start, brace.end, "", "Remove the extra `}`")
+    return Diagnostic(FZ004, index, brace.start, brace.end, message, (related,), fix)
 
 
 def nested_lane(lane: Lane, parent: Lane) -> Diagnostic:

@@ -40,7 +40,7 @@ from fz_lsp.analysis.entities import (
 from fz_lsp.analysis.lines import Pinned, Row
 from fz_lsp.analysis.registry import has_label_comment
 from fz_lsp.analysis.sequence import sequence_findings
-from fz_lsp.analysis.structure import changed_runs, pair
+from fz_lsp.analysis.structure import changed_runs, holds_statements, pair
 from fz_lsp.syntax.document import Edit, paused_gc
 from fz_lsp.syntax.statements import Comment, LaneClose, LaneHeader, Name, NodeDecl, Statement
 
@@ -180,7 +180,21 @@ class Model(Checks):
             # edit must not make or unmake, or touch, such a pair.
             or has_label_comment([*above, *removed, *below])
             or has_label_comment([*above, *added, *below])
+            # Between two `}`, whether any statement stands there decides which `}` is the extra one.
+            or (
+                (holds_statements(removed, 0, len(removed)) != holds_statements(added, 0, len(added)))
+                and self._between_braces(edit)
+            )
         )
+
+    def _between_braces(self, edit: Edit) -> bool:
+        """Whether `edit` (which touches no header or `}`) lies between two `}` (rows not yet moved)."""
+        frame = self._frame
+        at = bisect.bisect_left(frame, edit.first, key=lambda row: row.line)
+        if not 0 < at < len(frame):
+            return False
+        above, below = frame[at - 1].line, frame[at].line + edit.delta  # the row below is past the edit
+        return type(self.statements[above]) is LaneClose and type(self.statements[below]) is LaneClose
 
     def _reframe(self, edit: Edit, rows: list[Row], runs_before: _Runs) -> set[str]:
         """Pair the braces again after `edit` changed the frame; returns the node IDs to check again.
@@ -248,24 +262,42 @@ class Model(Checks):
         # Y?" weighs every lane ID.
         prefixes = lane_ids | {prefix for prefix in self.lane_refs if prefix not in self.lane_table}
         ids = {reference.ref.node.text for prefix in prefixes for reference in self.lane_refs.get(prefix, ())}
-        for lane in self.lanes:
-            if lane.id in lane_ids:
-                declared = {node.id for node in lane.nodes}
-                relaid |= declared
-                ids |= {node_id for node_id in declared if self._named_across(node_id, lane)}
-                ids |= self._crossing_from(lane)
+        named = [lane for lane in self.lanes if lane.id in lane_ids]
+        # Two lanes sharing one of these IDs (before or after) flip the lane comparisons of
+        # every end crossing between them, prefixed or not.
+        shared = len(named) > 1
+        for lane in named:
+            declared = {node.id for node in lane.nodes}
+            relaid |= declared
+            ids |= self._uses_naming(lane, declared, shared) | self._crossing_from(lane, shared)
         self._duplicates_stale = True  # FZ201 names the first declaration's lane
         return ids
 
+    def _uses_naming(self, lane: Lane, declared: set[str], shared: bool) -> set[str]:
+        """The IDs of `declared` (the nodes in `lane`) whose checks may name the lane or compare its ID.
+
+        Those used from another lane or with a prefix (FZ103/FZ104/FZ303). Unless another lane
+        shares the ID, such a use without a prefix has one of those diagnostics already, and
+        one with a prefix is found through its prefix: the IDs with diagnostics suffice.
+        """
+        if shared:
+            return {node_id for node_id in declared if self._named_across(node_id, lane)}
+        return {node_id for node_id in declared if node_id in self._per_id}
+
     def _named_across(self, node_id: str, lane: Lane) -> bool:
-        """Whether `node_id` is used from another lane or with a prefix (FZ103/FZ104/FZ303 name its lane)."""
+        """Whether `node_id` is used from another lane or with a prefix."""
         return any(r.context is not lane or r.ref.lane is not None for r in self.node_refs.get(node_id, ()))
 
-    def _crossing_from(self, lane: Lane) -> set[str]:
-        """The ends of edges written in `lane` that are not its own nodes (their checks compare lane IDs)."""
+    def _crossing_from(self, lane: Lane, every: bool) -> set[str]:
+        """The ends of edges written in `lane`, not its own nodes, whose checks read its ID.
+
+        Those are sources (FZ303 names the lane), ends without a prefix (FZ104 compares lane
+        IDs) and dangling ends; with `every`, all of them (a prefixed target's FZ103 fix
+        compares lane IDs too, which only a lane sharing the ID can flip).
+        """
         sites = (self._edges_at.get(row) for row in self._rows.rows(lane.line, lane.end_line + 1))
-        ends = (end for site in sites if site is not None for end in (site.source, site.target))
-        return {end.ref.node.text for end in ends if end.node is None or end.node.lane is not lane}
+        ends = ((site, end) for site in sites if site is not None for end in (site.source, site.target))
+        return {end.ref.node.text for site, end in ends if _reads_lane_id(site, end, lane, every)}
 
     def _redeclared(self, edit: Edit, ids: set[str]) -> set[str]:
         """Follow what the edit did to declarations; returns the IDs whose checks depend on them."""
@@ -308,6 +340,13 @@ class Model(Checks):
             if lane.cut_by is not None:  # its last line may have been in the edit: it ends above the next
                 lane.end_line = lane.cut_by.line - 1
         self._segment_starts[:] = [moved(line) for line in self._segment_starts]
+
+
+def _reads_lane_id(site: EdgeSite, end: Reference, lane: Lane, every: bool) -> bool:
+    """Whether the checks of `end`, an end of `site` written in `lane`, read `lane`'s ID (see `_crossing_from`)."""
+    if end.node is None:
+        return True
+    return end.node.lane is not lane and (every or end is site.source or end.ref.lane is None)
 
 
 def _has_brace(statements: Iterable[Statement]) -> bool:

@@ -9,13 +9,16 @@ keeps its identity while its header line exists, so what hangs on it stays valid
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from fz_lsp.analysis import messages
 from fz_lsp.analysis.diagnostics import Diagnostic
 from fz_lsp.analysis.entities import Lane
 from fz_lsp.analysis.lines import Row
-from fz_lsp.syntax.statements import Comment, LaneClose, LaneHeader, Statement
+from fz_lsp.syntax.statements import Blank, Comment, LaneClose, LaneHeader, Statement
+
+_BARE = (Blank, Comment)
 
 
 @dataclass
@@ -46,38 +49,28 @@ def pair(frame: list[Row], statements: list[Statement], previous: dict[Row, Lane
     """Pair headers with `}` as a stack does; a header row of `previous` keeps its lane object."""
     known: dict[Row, Lane] = {}
     renamed: set[str] = set()
-    last_line = len(statements) - 1
     lanes: list[Lane] = []
     diagnostics: list[Diagnostic] = []
     stack: list[Lane] = []
     children: dict[int, list[Lane]] = {}
+    closed: Lane | None = None  # the lane the last `}` closed, until a header comes
     for row in frame:
         index = row.line
         statement = statements[index]
         if type(statement) is LaneHeader:
-            lane = previous.get(row)
-            if lane is None:
-                lane = Lane(statement.lane.text, index, statement, None, None, last_line, False)
-                renamed.add(lane.id)
-            elif lane.id != statement.lane.text:
-                renamed |= {lane.id, statement.lane.text}
-            lane.id, lane.line, lane.header = statement.lane.text, index, statement
-            lane.label, lane.label_line = statement.display_label, None
-            lane.end_line, lane.closed, lane.parent, lane.cut_by = last_line, False, None, None
-            if (comment := _label_comment(statement, index, statements)) is not None:
-                lane.label, lane.label_line = comment.text[1:].strip(), index + 1
-            known[row] = lane
+            lane = known[row] = _opened(previous.get(row), statement, index, statements, renamed)
             if stack:
                 lane.parent = stack[-1]
                 children.setdefault(id(stack[-1]), []).append(lane)
             stack.append(lane)
             lanes.append(lane)
+            closed = None
         elif stack:
-            lane = stack.pop()
-            lane.end_line = index
-            lane.closed = True
+            closed = stack.pop()
+            closed.end_line = index
+            closed.closed = True
         elif isinstance(statement, LaneClose):
-            diagnostics.append(messages.stray_brace(index, statement.brace))
+            diagnostics.append(_stray(closed, index, statement, statements))
     for lane in stack:  # never closed
         diagnostics.append(_unclosed(lane, children.get(id(lane))))
     diagnostics.extend(messages.nested_lane(lane, lane.parent) for lane in lanes if lane.parent is not None)
@@ -85,6 +78,44 @@ def pair(frame: list[Row], statements: list[Statement], previous: dict[Row, Lane
         renamed |= {lane.id for row, lane in previous.items() if row not in known}
     starts, lanes_of = segments(lanes)
     return Structure(lanes, diagnostics, starts, lanes_of, known, renamed)
+
+
+def _opened(lane: Lane | None, header: LaneHeader, index: int, statements: list[Statement], renamed: set[str]) -> Lane:
+    """The lane `header` opens: `lane` (its lane before the edit) brought up to date, or a new one.
+
+    Adds to `renamed` the IDs of a lane that is new or changed its ID (old and new).
+    """
+    if lane is None:
+        lane = Lane(header.lane.text, index, header, None, None, 0, False)
+        renamed.add(lane.id)
+    elif lane.id != header.lane.text:
+        renamed |= {lane.id, header.lane.text}
+    lane.id, lane.line, lane.header = header.lane.text, index, header
+    lane.label, lane.label_line = header.display_label, None
+    lane.end_line, lane.closed, lane.parent, lane.cut_by = len(statements) - 1, False, None, None
+    if (comment := _label_comment(header, index, statements)) is not None:
+        lane.label, lane.label_line = comment.text[1:].strip(), index + 1
+    return lane
+
+
+def _stray(closed: Lane | None, index: int, brace: LaneClose, statements: list[Statement]) -> Diagnostic:
+    """FZ004 for a `}` that closes no lane; `closed` is the lane the `}` before it closed, if no header came since.
+
+    When statements stand between the two, the earlier `}` is the mistake (`A { n1 } n2 }`):
+    the lane runs on to this one, and only that `}` is reported, not every line after it.
+    """
+    if closed is None or not holds_statements(statements, closed.end_line + 1, index):
+        return messages.stray_brace(index, brace.brace)
+    early_line = closed.end_line
+    early = statements[early_line]
+    assert isinstance(early, LaneClose)
+    closed.end_line = index
+    return messages.early_brace(early_line, early.brace, closed, brace.brace)
+
+
+def holds_statements(statements: Sequence[Statement], start: int, stop: int) -> bool:
+    """Whether a line in [start, stop) is more than blank or a comment (stops at the first that is)."""
+    return any(type(statements[index]) not in _BARE for index in range(start, stop))
 
 
 def _unclosed(lane: Lane, inner: list[Lane] | None) -> Diagnostic:

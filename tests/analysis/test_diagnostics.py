@@ -280,14 +280,62 @@ class TestFZ003LaneNotClosed:
         assert diagnostics(base(l9="  }  ")) == []
 
 
+REMOVE_BRACE = Fix("Remove the `}`", (Replacement(0, 0, 1, ""),))
+
+
 class TestFZ004StrayBrace:
     def test_brace_without_open_lane(self) -> None:
         text = doc(*BASE, "}")
         d = only(text)
-        assert d == Diagnostic("FZ004", 10, 0, 1, "`}` closes no lane")
+        assert d == Diagnostic("FZ004", 10, 0, 1, "`}` closes no lane", (), REMOVE_BRACE)
 
     def test_indented(self) -> None:
-        assert only(doc("\t}", *BASE)) == Diagnostic("FZ004", 0, 1, 2, "`}` closes no lane")
+        fix = Fix("Remove the `}`", (Replacement(0, 1, 2, ""),))
+        assert only(doc("\t}", *BASE)) == Diagnostic("FZ004", 0, 1, 2, "`}` closes no lane", (), fix)
+
+    def test_brace_typed_mid_lane_is_the_one_mistake(self) -> None:
+        # `}` typed inside Orders, whose statements go on to its own `}`: that brace is the extra
+        # one. Its lines stay in the lane: no FZ001 per node, no FZ304 per edge, no FZ004 below.
+        text = doc(
+            "Orders { # 订单",
+            'n1: circle label:"开始"',
+            "  }",
+            'n2: rectangle label:"创建订单"',
+            "n1.handle(right) -> n2.handle(left)",
+            'n2.handle(bottom) -> Billing.n3.handle(top) [label="付款"]',
+            "}",
+            *BASE[6:],
+        )
+        d = only(text)
+        assert d == Diagnostic(
+            "FZ004",
+            2,
+            2,
+            3,
+            "extra `}` in lane `Orders`: its statements go on below, to the lane's last `}`",
+            (Related(6, 0, 1, "lane `Orders` closes here"),),
+            Fix("Remove the extra `}`", (Replacement(0, 2, 3, ""),)),
+        )
+        assert covered(text, d) == "}"
+        model = analyze_text(text)
+        orders = model.lanes[0]
+        assert (orders.line, orders.end_line, orders.closed) == (0, 6, True)
+        assert [node.lane is orders for node in model.nodes[:2]] == [True, True]
+        fixed = text.split("\n")
+        fixed[2] = "  "
+        assert diagnostics("\n".join(fixed)) == []
+
+    def test_each_extra_brace_is_one_mistake(self) -> None:
+        text = doc(BASE[0], BASE[1], "}", BASE[2], "}", *BASE[3:])
+        found = diagnostics(text)
+        assert [(d.code, d.line, d.related[0].line) for d in found] == [("FZ004", 2, 4), ("FZ004", 4, 7)]
+
+    def test_nothing_between_two_braces_makes_the_second_stray(self) -> None:
+        # A comment or a blank line between them is not a statement of the lane.
+        text = doc(*BASE[:6], "// 备注", "", "}", *BASE[6:])
+        found = diagnostics(text)
+        assert [(d.code, d.line) for d in found] == [("FZ302", 6), ("FZ004", 8)]
+        assert found[1].message == "`}` closes no lane"
 
     def test_near_miss(self) -> None:
         assert diagnostics(doc(*BASE[:-1], "\t}")) == []
