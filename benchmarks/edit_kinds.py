@@ -5,13 +5,12 @@ the first node line of a lane, in a comment, in a label mid-lane (the easy case)
 inserting a line mid-file and deleting it again; deleting a lane's closing `}` and
 typing it back (`brace-delete` / `brace`: the lane is left open, then closed again);
 and typing a `}` on a new line mid-lane and deleting it (`brace-mid` /
-`brace-mid-delete`): there the braces really re-pair, and every line between the new
-and the old `}` leaves its lane, so the work grows with those lines (half a lane on
-average), not with the file. Kinds come in pairs where the revert is itself an edit
+`brace-mid-delete`): the braces re-pair, the new `}` is the extra one (FZ004) and the
+lane keeps its lines. Kinds come in pairs where the revert is itself an edit
 worth timing; otherwise the revert only restores the document.
 
-`with_comments` adds one comment line per lane (FlowZap drops comments, so each is
-an FZ302 warning); `with_dangling` points edges at nodes that do not exist, the
+`with_comments` adds a comment line to three lanes, or to every lane (FlowZap drops
+comments, so each is an FZ302 warning); `with_dangling` points edges at nodes that do not exist, the
 half-written draft where every keystroke used to re-run "did you mean".
 """
 
@@ -43,14 +42,19 @@ KINDS = (
 REVERT_KINDS = {"insert-line": "delete-line", "brace-delete": "brace", "brace-mid": "brace-mid-delete"}
 
 
-def with_comments(text: str) -> str:
-    """One `// note` line in every lane, after its last node declaration."""
+def with_comments(text: str, lanes: int | None = 3) -> str:
+    """A `// note` line after the last node declaration of `lanes` lanes spread over the file
+    (the first, the last, evenly between), or of every lane with `lanes=None`."""
     lines = text.split("\n")
+    following = [*lines[1:], ""]
+    ends = [i for i, line in enumerate(lines) if _DECL.match(line) and not _DECL.match(following[i])]
+    if lanes is not None and len(ends) > lanes:
+        ends = [ends[round(n * (len(ends) - 1) / (lanes - 1))] for n in range(lanes)] if lanes > 1 else ends[:lanes]
+    chosen = set(ends)
     out: list[str] = []
     for index, line in enumerate(lines):
         out.append(line)
-        following = lines[index + 1] if index + 1 < len(lines) else ""
-        if _DECL.match(line) and not _DECL.match(following):
+        if index in chosen:
             out.append(f"// note {len(out)}: check with the team")
     return "\n".join(out)
 
