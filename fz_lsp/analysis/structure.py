@@ -73,10 +73,11 @@ def pair(frame: list[Row], statements: list[Statement], previous: dict[Row, Lane
             diagnostics.append(_stray(closed, index, statement, statements))
     for lane in stack:  # never closed
         diagnostics.append(_unclosed(lane, children.get(id(lane))))
-    diagnostics.extend(messages.nested_lane(lane, lane.parent) for lane in lanes if lane.parent is not None)
+    nested = [lane for lane in lanes if lane.parent is not None] if children else []
+    diagnostics.extend(messages.nested_lane(lane, lane.parent) for lane in nested if lane.parent is not None)
     if len(known) != len(previous) or len(renamed) > 0:
         renamed |= {lane.id for row, lane in previous.items() if row not in known}
-    starts, lanes_of = segments(lanes)
+    starts, lanes_of = segments(lanes, bool(nested))
     return Structure(lanes, diagnostics, starts, lanes_of, known, renamed)
 
 
@@ -90,11 +91,13 @@ def _opened(lane: Lane | None, header: LaneHeader, index: int, statements: list[
         renamed.add(lane.id)
     elif lane.id != header.lane.text:
         renamed |= {lane.id, header.lane.text}
-    lane.id, lane.line, lane.header = header.lane.text, index, header
-    lane.label, lane.label_line = header.display_label, None
-    lane.end_line, lane.closed, lane.parent, lane.cut_by = len(statements) - 1, False, None, None
-    if (comment := _label_comment(header, index, statements)) is not None:
-        lane.label, lane.label_line = comment.text[1:].strip(), index + 1
+    lane.line, lane.end_line, lane.closed, lane.parent, lane.cut_by = index, len(statements) - 1, False, None, None
+    if header.label is None:  # its label may be the comment below (FZ301)
+        comment = _label_comment(header, index, statements)
+        lane.label, lane.label_line = (None, None) if comment is None else (comment.text[1:].strip(), index + 1)
+    elif lane.header is not header or lane.label_line is not None or lane.label is None:
+        lane.label, lane.label_line = header.display_label, None
+    lane.id, lane.header = header.lane.text, header
     return lane
 
 
@@ -131,11 +134,12 @@ def _unclosed(lane: Lane, inner: list[Lane] | None) -> Diagnostic:
     return messages.unclosed(lane, following)
 
 
-def segments(lanes: list[Lane]) -> tuple[list[int], list[Lane | None]]:
-    """Cut the file into runs of lines that share one lane (a header line is in its lane)."""
+def segments(lanes: list[Lane], nested: bool) -> tuple[list[int], list[Lane | None]]:
+    """Cut the file into runs of lines that share one lane (a header line is in its lane);
+    `nested` says whether any lane is inside another."""
     starts: list[int] = [0]
     lanes_of: list[Lane | None] = [None]
-    if any(lane.parent is not None for lane in lanes):
+    if nested:
         return _nested_segments(lanes, starts, lanes_of)
     for lane in lanes:  # no lane inside another: each is one run, in order
         if starts[-1] == lane.line:
