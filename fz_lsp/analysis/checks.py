@@ -3,7 +3,8 @@
 Grouped by what they depend on, so that an edit redoes only the groups it touched:
 per node ID (`_recompute_id`: resolution, dangling handles, prefixes, cross-lane rules,
 orphans), per edge key (`_recompute_keys`: the same edge drawn twice), and across all
-declarations (`_recompute_duplicates`, `_recompute_numbering`). A new rule about what a
+declarations (`_recompute_duplicates`, `_recompute_numbering`); which IDs a lane's new
+ID makes stale is `_lane_renamed`'s to say. A new rule about what a
 reference resolves to goes in `_resolve`; its wording in `messages`. Lanes and braces
 are checked in `structure`, one line on its own in `statement_checks`.
 """
@@ -14,7 +15,7 @@ from collections.abc import Iterable
 
 from fz_lsp.analysis import messages
 from fz_lsp.analysis.diagnostics import Diagnostic
-from fz_lsp.analysis.entities import EdgeKey, Node, Reference
+from fz_lsp.analysis.entities import EdgeKey, EdgeSite, Lane, Node, Reference
 from fz_lsp.analysis.lines import Pinned
 from fz_lsp.analysis.registry import Registry
 from fz_lsp.analysis.suggestions import guesses
@@ -181,3 +182,56 @@ class Checks(Registry):
     def _recompute_numbering(self) -> None:
         """FZ204: node numbers must be exactly 1..N."""
         self._numbering = self._pin(messages.numbering(self._numbers, self.node_table))
+
+    def _lane_renamed(self, lane_ids: set[str], relaid: set[str]) -> set[str]:
+        """The node IDs whose checks name a lane with one of `lane_ids`, or resolve through one.
+
+        The nodes declared in such a lane are added to `relaid` (suggestions name their lane).
+        """
+        # The uses of the old and new IDs resolve anew, and "no lane is called X; did you mean
+        # Y?" weighs every lane ID.
+        prefixes = lane_ids | {prefix for prefix in self.lane_refs if prefix not in self.lane_table}
+        ids = {reference.ref.node.text for prefix in prefixes for reference in self.lane_refs.get(prefix, ())}
+        named = [lane for lane in self.lanes if lane.id in lane_ids]
+        # Two lanes sharing one of these IDs (before or after) flip the lane comparisons of
+        # every end crossing between them, prefixed or not.
+        shared = len(named) > 1
+        for lane in named:
+            declared = {node.id for node in lane.nodes}
+            relaid |= declared
+            ids |= self._uses_naming(lane, declared, shared) | self._crossing_from(lane, shared)
+        self._duplicates_stale = True  # FZ201 names the first declaration's lane
+        return ids
+
+    def _uses_naming(self, lane: Lane, declared: set[str], shared: bool) -> set[str]:
+        """The IDs of `declared` (the nodes in `lane`) whose checks may name the lane or compare its ID.
+
+        Those used from another lane or with a prefix (FZ103/FZ104/FZ303). Unless another lane
+        shares the ID, such a use without a prefix has one of those diagnostics already, and
+        one with a prefix is found through its prefix: the IDs with diagnostics suffice.
+        """
+        if shared:
+            return {node_id for node_id in declared if self._named_across(node_id, lane)}
+        return {node_id for node_id in declared if node_id in self._per_id}
+
+    def _named_across(self, node_id: str, lane: Lane) -> bool:
+        """Whether `node_id` is used from another lane or with a prefix."""
+        return any(r.context is not lane or r.ref.lane is not None for r in self.node_refs.get(node_id, ()))
+
+    def _crossing_from(self, lane: Lane, every: bool) -> set[str]:
+        """The ends of edges written in `lane`, not its own nodes, whose checks read its ID.
+
+        Those are sources (FZ303 names the lane), ends without a prefix (FZ104 compares lane
+        IDs) and dangling ends; with `every`, all of them (a prefixed target's FZ103 fix
+        compares lane IDs too, which only a lane sharing the ID can flip).
+        """
+        sites = (self._edges_at.get(row) for row in self._rows.rows(lane.line, lane.end_line + 1))
+        ends = ((site, end) for site in sites if site is not None for end in (site.source, site.target))
+        return {end.ref.node.text for site, end in ends if _reads_lane_id(site, end, lane, every)}
+
+
+def _reads_lane_id(site: EdgeSite, end: Reference, lane: Lane, every: bool) -> bool:
+    """Whether the checks of `end`, an end of `site` written in `lane`, read `lane`'s ID (see `_crossing_from`)."""
+    if end.node is None:
+        return True
+    return end.node.lane is not lane and (every or end is site.source or end.ref.lane is None)

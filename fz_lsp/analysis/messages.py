@@ -72,7 +72,9 @@ def early_brace(index: int, brace: Name, lane: Lane, closing: Name) -> Diagnosti
     return Diagnostic(FZ004, index, brace.start, brace.end, message, (related,), fix)
 
 
-def nested_lane(lane: Lane, parent: Lane) -> Diagnostic:
+def nested_lane(lane: Lane) -> Diagnostic:
+    parent = lane.parent
+    assert parent is not None
     name = lane.id_name
     return Diagnostic(
         FZ005,

@@ -5,9 +5,10 @@ edited lines had registered is taken out and their new text registered (`registr
 then only the node IDs and edges they touch are resolved and checked again.
 Everything registered hangs on the `Row` of its line (`lines`), so inserting or
 deleting a line renumbers nothing. An edit to the frame (a lane header, a `}`, a
-lane's label comment) pairs the braces again from the frame alone (`structure`) and
-moves only the lines whose lane changed; a lane renamed re-checks the references to
-its old and new ID and those that compare or name it. Diagnostics are kept grouped by
+lane's label comment) pairs the braces again from the frame alone (`structure`; only
+the lanes next to it, when no brace is out of place and no line moved) and moves only
+the lines whose lane changed; a lane renamed re-checks the references to its old and
+new ID and those that compare or name it (`checks`). Diagnostics are kept grouped by
 what they depend on (a line, a node ID, an edge's resolved ends, the lanes), pinned to
 rows.
 
@@ -25,7 +26,7 @@ from collections.abc import Iterable
 
 from fz_lsp.analysis import messages
 from fz_lsp.analysis.checks import Checks
-from fz_lsp.analysis.diagnostics import FZ001, FZ002, Diagnostic, file_order
+from fz_lsp.analysis.diagnostics import FZ001, FZ002, FZ004, FZ005, FZ202, Diagnostic, file_order
 from fz_lsp.analysis.entities import (
     EdgeKey,
     EdgeSite,
@@ -40,11 +41,12 @@ from fz_lsp.analysis.entities import (
 from fz_lsp.analysis.lines import Pinned, Row
 from fz_lsp.analysis.registry import has_label_comment
 from fz_lsp.analysis.sequence import sequence_findings
-from fz_lsp.analysis.structure import changed_runs, holds_statements, pair
+from fz_lsp.analysis.structure import Near, changed_runs, holds_statements, pair, pair_near
 from fz_lsp.syntax.document import Edit, paused_gc
 from fz_lsp.syntax.statements import Comment, LaneClose, LaneHeader, Name, NodeDecl, Statement
 
 _FRAME = (LaneHeader, LaneClose)
+_NOT_PLAIN = (FZ004, FZ005, FZ202)
 _Runs = tuple[list[int], list[Lane | None]]  # where each run of lines with one lane starts, and its lane
 _SYNTAX = (FZ001, FZ002)  # the only diagnostics a line that does not parse keeps
 
@@ -54,6 +56,7 @@ class Model(Checks):
 
     _diagnostics: list[Diagnostic] | None
     _sequence: list[Diagnostic] | None
+    _plain: bool  # the frame has no stray `}`, nested lane or lane ID twice (see `_pair_near`)
 
     def __init__(self, lines: list[str], statements: list[Statement]) -> None:
         super().__init__(lines, statements)
@@ -134,6 +137,8 @@ class Model(Checks):
             if first is not lane:
                 found.append(messages.duplicate_lane(lane, first))
         self._structure_diags = self._pin(found)
+        # No `}` stray, no lane nested or named twice: an in-place edit can then pair near itself.
+        self._plain = not any(d.code in _NOT_PLAIN for d in found)
         return structure.renamed
 
     # --- keeping up with edits ----------------------------------------------------------------
@@ -203,20 +208,26 @@ class Model(Checks):
         its ID re-checks the references that name it, the nodes declared in it and the edges
         written in it (their messages name the lane).
         """
-        self._frame = self._new_frame(edit, rows)
-        renamed = self._pair()
+        edited = self._new_frame(edit, rows)
+        near = self._pair_near(edit, edited)
+        if near is None:
+            renamed = self._pair()
+            runs = changed_runs(_moved(edit, runs_before), self._runs(), len(self.statements))
+        else:
+            renamed, runs = near
         relaid: set[str] = set()  # node IDs declared on a line whose lane changed
-        ids = self._relay(edit, runs_before, relaid)
+        ids = self._relay(edit, runs, relaid)
         if renamed:
             ids |= self._lane_renamed(renamed, relaid)
         # "Did you mean" writes a suggestion with its lane's prefix, or without from its own lane.
         return ids | {d for d in self._dangling if not relaid.isdisjoint(self._guesses.get(d, relaid))}
 
-    def _new_frame(self, edit: Edit, rows: list[Row]) -> list[Row]:
-        """The header and `}` rows after `edit` (whose new lines have `rows`), in file order.
+    def _new_frame(self, edit: Edit, rows: list[Row]) -> tuple[int, int]:
+        """Bring the header and `}` rows up to date after `edit` (whose new lines have `rows`).
 
         The frame's rows of the edited lines (gone, or kept and re-parsed) sit together where
-        the edit is: found by bisection and replaced, so the frame is not walked.
+        the edit is: found by bisection and replaced, so the frame is not walked. Returns
+        where the edited lines' entries are now in the frame, [low, high).
         """
         first, stop = edit.first, edit.first + edit.added_count
 
@@ -225,13 +236,52 @@ class Model(Checks):
 
         frame = self._frame
         low, high = bisect.bisect_left(frame, first, key=line), bisect.bisect_left(frame, stop, key=line)
-        frame[low:high] = [row for index, row in enumerate(rows, first) if type(self.statements[index]) in _FRAME]
-        return frame
+        added = [row for index, row in enumerate(rows, first) if type(self.statements[index]) in _FRAME]
+        frame[low:high] = added
+        return low, low + len(added)
 
-    def _relay(self, edit: Edit, runs_before: _Runs, relaid: set[str]) -> set[str]:
-        """Register again the lines outside `edit` whose lane changed, and the comment below it."""
+    def _pair_near(self, edit: Edit, edited: tuple[int, int]) -> tuple[set[str], list[tuple[int, int]]] | None:
+        """Pair again only near an edit that moved no line in a plain frame (`structure.pair_near`).
+
+        Returns the lane IDs that appeared, went or changed, and the runs of lines whose lane
+        changed; None when everything must be paired again.
+        """
+        if edit.delta or not self._plain:
+            return None
+        near = pair_near(self._frame, self.statements, self._lane_of_row, self.lanes, self.lane_table, edited)
+        if near is None:
+            return None
+        self._segment_starts, self._segment_lanes, runs = near.splice(self._segment_starts, self._segment_lanes)
+        gone_rows = self._take_lanes(near)
+        kept = [pinned for pinned in self._structure_diags if pinned.row not in gone_rows]
+        self._structure_diags = kept + self._pin(near.diagnostics)
+        return near.renamed, runs
+
+    def _take_lanes(self, near: Near) -> set[Row]:
+        """Put the window's lanes in the lane list, the table of header rows and the lane table;
+        returns the header rows of the lanes it had before."""
+        at = bisect.bisect_left(self.lanes, near.start, key=lambda lane: lane.line)
+        self.lanes = [*self.lanes[:at], *near.lanes, *self.lanes[at + len(near.gone) :]]
+        gone_rows = {self._rows[lane.line] for lane in near.gone}
+        for row in gone_rows:
+            del self._lane_of_row[row]
+        self._lane_of_row.update((self._rows[lane.line], lane) for lane in near.lanes)
+        if near.renamed:  # IDs are unique in a plain frame: each ID names at most one lane
+            self._lane_guesses = {}
+            for lane_id in near.renamed:
+                self.lane_table.pop(lane_id, None)
+            self.lane_table.update((lane.id, lane) for lane in near.lanes)
+        return gone_rows
+
+    def _runs(self) -> _Runs:
+        return self._segment_starts, self._segment_lanes
+
+    def _relay(self, edit: Edit, runs: list[tuple[int, int]], relaid: set[str]) -> set[str]:
+        """Register again the lines outside `edit` in `runs` (their lane changed), and the comment below it."""
         ids: set[str] = set()
-        lines, below = self._lines_relaid(edit, runs_before)
+        first, stop = edit.first, edit.first + edit.added_count
+        lines = [line for start, run_stop in runs for line in range(start, run_stop) if not first <= line < stop]
+        below = stop if stop < len(self.statements) and type(self.statements[stop]) is Comment else None
         for index in lines:
             row = self._rows[index]
             ids |= self.relane(row, self.lane_at(index))
@@ -241,63 +291,6 @@ class Model(Checks):
             row = self._rows[below]
             ids |= self.remove_line(row, self.lines[below]) | self.add_line(row, below, self.lane_at(below))
         return ids
-
-    def _lines_relaid(self, edit: Edit, runs_before: _Runs) -> tuple[list[int], int | None]:
-        """The lines outside `edit` whose lane changed, and the line below it if that is a comment."""
-        first, stop, end = edit.first, edit.first + edit.added_count, edit.first + edit.removed_count
-        starts, lanes_of = runs_before
-        # The old runs in the new line numbers: a run that began inside the edit begins at its start.
-        moved = [start if start < first else start + edit.delta if start >= end else first for start in starts]
-        runs = changed_runs((moved, lanes_of), (self._segment_starts, self._segment_lanes), len(self.statements))
-        lines = [line for start, run_stop in runs for line in range(start, run_stop) if not first <= line < stop]
-        below = stop < len(self.statements) and type(self.statements[stop]) is Comment
-        return lines, stop if below else None
-
-    def _lane_renamed(self, lane_ids: set[str], relaid: set[str]) -> set[str]:
-        """The node IDs whose checks name a lane with one of `lane_ids`, or resolve through one.
-
-        The nodes declared in such a lane are added to `relaid` (suggestions name their lane).
-        """
-        # The uses of the old and new IDs resolve anew, and "no lane is called X; did you mean
-        # Y?" weighs every lane ID.
-        prefixes = lane_ids | {prefix for prefix in self.lane_refs if prefix not in self.lane_table}
-        ids = {reference.ref.node.text for prefix in prefixes for reference in self.lane_refs.get(prefix, ())}
-        named = [lane for lane in self.lanes if lane.id in lane_ids]
-        # Two lanes sharing one of these IDs (before or after) flip the lane comparisons of
-        # every end crossing between them, prefixed or not.
-        shared = len(named) > 1
-        for lane in named:
-            declared = {node.id for node in lane.nodes}
-            relaid |= declared
-            ids |= self._uses_naming(lane, declared, shared) | self._crossing_from(lane, shared)
-        self._duplicates_stale = True  # FZ201 names the first declaration's lane
-        return ids
-
-    def _uses_naming(self, lane: Lane, declared: set[str], shared: bool) -> set[str]:
-        """The IDs of `declared` (the nodes in `lane`) whose checks may name the lane or compare its ID.
-
-        Those used from another lane or with a prefix (FZ103/FZ104/FZ303). Unless another lane
-        shares the ID, such a use without a prefix has one of those diagnostics already, and
-        one with a prefix is found through its prefix: the IDs with diagnostics suffice.
-        """
-        if shared:
-            return {node_id for node_id in declared if self._named_across(node_id, lane)}
-        return {node_id for node_id in declared if node_id in self._per_id}
-
-    def _named_across(self, node_id: str, lane: Lane) -> bool:
-        """Whether `node_id` is used from another lane or with a prefix."""
-        return any(r.context is not lane or r.ref.lane is not None for r in self.node_refs.get(node_id, ()))
-
-    def _crossing_from(self, lane: Lane, every: bool) -> set[str]:
-        """The ends of edges written in `lane`, not its own nodes, whose checks read its ID.
-
-        Those are sources (FZ303 names the lane), ends without a prefix (FZ104 compares lane
-        IDs) and dangling ends; with `every`, all of them (a prefixed target's FZ103 fix
-        compares lane IDs too, which only a lane sharing the ID can flip).
-        """
-        sites = (self._edges_at.get(row) for row in self._rows.rows(lane.line, lane.end_line + 1))
-        ends = ((site, end) for site in sites if site is not None for end in (site.source, site.target))
-        return {end.ref.node.text for site, end in ends if _reads_lane_id(site, end, lane, every)}
 
     def _redeclared(self, edit: Edit, ids: set[str]) -> set[str]:
         """Follow what the edit did to declarations; returns the IDs whose checks depend on them."""
@@ -342,11 +335,11 @@ class Model(Checks):
         self._segment_starts[:] = [moved(line) for line in self._segment_starts]
 
 
-def _reads_lane_id(site: EdgeSite, end: Reference, lane: Lane, every: bool) -> bool:
-    """Whether the checks of `end`, an end of `site` written in `lane`, read `lane`'s ID (see `_crossing_from`)."""
-    if end.node is None:
-        return True
-    return end.node.lane is not lane and (every or end is site.source or end.ref.lane is None)
+def _moved(edit: Edit, runs: _Runs) -> _Runs:
+    """Runs from before `edit` in the new line numbers: a run that began inside it begins at its start."""
+    first, end = edit.first, edit.first + edit.removed_count
+    starts, lanes_of = runs
+    return [start if start < first else start + edit.delta if start >= end else first for start in starts], lanes_of
 
 
 def _has_brace(statements: Iterable[Statement]) -> bool:

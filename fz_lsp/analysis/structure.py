@@ -4,10 +4,15 @@ The pairing reads only the frame (the header and `}` lines, in file order), so a
 typed or deleted, or a header added, removed or renamed, costs O(lanes), not O(lines):
 the model then re-registers just the lines whose lane changed (`changed_runs`). A lane
 keeps its identity while its header line exists, so what hangs on it stays valid.
+In a plain frame (no `}` right after a `}`), a lane's pairing depends only on the entry
+after its header, and an edit that moves no line pairs again only its neighbours
+(`pair_near`): typing a lane ID, or deleting a lane's `}` and typing it back, costs the
+same at any length.
 """
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -74,7 +79,7 @@ def pair(frame: list[Row], statements: list[Statement], previous: dict[Row, Lane
     for lane in stack:  # never closed
         diagnostics.append(_unclosed(lane, children.get(id(lane))))
     nested = [lane for lane in lanes if lane.parent is not None] if children else []
-    diagnostics.extend(messages.nested_lane(lane, lane.parent) for lane in nested if lane.parent is not None)
+    diagnostics.extend(map(messages.nested_lane, nested))
     if len(known) != len(previous) or len(renamed) > 0:
         renamed |= {lane.id for row, lane in previous.items() if row not in known}
     starts, lanes_of = segments(lanes, bool(nested))
@@ -196,3 +201,118 @@ def changed_runs(
             else:
                 found.append((start, stop))
     return found
+
+
+@dataclass
+class Near:
+    """A pairing redone only for the lines [start, stop) around an edit (see `pair_near`)."""
+
+    start: int
+    stop: int
+    gone: list[Lane]  # the lanes that began in the window before
+    lanes: list[Lane]  # the lanes that begin there now, in order
+    diagnostics: list[Diagnostic]  # theirs (FZ003)
+    starts: list[int]  # the runs of [start, stop), as `segments` cuts them
+    lanes_of: list[Lane | None]
+    renamed: set[str]
+
+    def splice(
+        self, starts: list[int], lanes_of: list[Lane | None]
+    ) -> tuple[list[int], list[Lane | None], list[tuple[int, int]]]:
+        """The whole file's runs with this window's put in (new lists), and the line ranges
+        whose lane changed."""
+        low, high = bisect.bisect_left(starts, self.start), bisect.bisect_left(starts, self.stop)
+        covering = bisect.bisect_right(starts, self.start) - 1
+        before = ([self.start, *starts[covering + 1 : high]], lanes_of[covering:high])
+        changed = changed_runs(before, (self.starts, self.lanes_of), self.stop)
+        return (
+            [*starts[:low], *self.starts, *starts[high:]],
+            [*lanes_of[:low], *self.lanes_of, *lanes_of[high:]],
+            changed,
+        )
+
+
+def pair_near(
+    frame: list[Row],
+    statements: list[Statement],
+    known: dict[Row, Lane],
+    lanes: list[Lane],
+    lane_table: dict[str, Lane],
+    edited: tuple[int, int],
+) -> Near | None:
+    """Pair again only the lanes next to the frame entries `edited` (an edit's, in place).
+
+    In a plain frame, one where no `}` follows a `}` or comes first, no lane nests and no
+    `}` is stray: a lane is closed by the `}` right after its header, or is cut by the next
+    header (FZ003), or runs to the end. Each lane's pairing depends only on the entry after
+    its header, so only the lanes whose header is in the edit, or right before it, change.
+    The caller vouches that the frame was plain with no lane ID twice, and that no line
+    moved. None when the frame around the edit is not plain or a lane ID of the window is
+    another lane's: pair everything then (nothing has been changed yet).
+    """
+    window = _plain_window(frame, statements, edited)
+    if window is None:
+        return None
+    start, stop, heads, closing = window
+    lo = bisect.bisect_left(lanes, start, key=lambda lane: lane.line)
+    gone = lanes[lo : bisect.bisect_left(lanes, stop, key=lambda lane: lane.line)]
+    headers = [statements[frame[p].line] for p in heads]
+    ids = [header.lane.text for header in headers if isinstance(header, LaneHeader)]
+    ours = set(map(id, gone))
+    if len(set(ids)) < len(ids) or any(id(lane_table[i]) not in ours for i in ids if i in lane_table):
+        return None  # an ID another lane has too: FZ202 is decided over all lanes
+    renamed: set[str] = set()
+    fresh = [
+        _opened(known.get(frame[p]), header, frame[p].line, statements, renamed)
+        for p, header in zip(heads, headers, strict=True)
+        if isinstance(header, LaneHeader)
+    ]
+    following = dict(zip(heads, fresh, strict=True))
+    diagnostics: list[Diagnostic] = []
+    for position, lane in zip(heads, fresh, strict=True):
+        if closing[position]:
+            lane.end_line, lane.closed = frame[position + 1].line, True
+            continue
+        cut = following.get(position + 1) or known.get(frame[position + 1]) if position + 1 < len(frame) else None
+        if cut is not None:  # cut by the next header (in the edit, or the one after it)
+            lane.end_line, lane.cut_by = cut.line - 1, cut
+        diagnostics.append(messages.unclosed(lane, cut))
+    kept = set(map(id, fresh))
+    renamed |= {lane.id for lane in gone if id(lane) not in kept}
+    starts, lanes_of = _runs(fresh, start, stop)
+    return Near(start, stop, gone, fresh, diagnostics, starts, lanes_of, renamed)
+
+
+def _plain_window(
+    frame: list[Row], statements: list[Statement], edited: tuple[int, int]
+) -> tuple[int, int, list[int], dict[int, bool]] | None:
+    """The lines [start, stop) an edit's re-pairing covers, the frame positions of the headers
+    to pair again, and whether a `}` follows each; None if the frame is not plain there."""
+    low, high = edited
+    first = max(low - 1, 0)
+    braces = [type(statements[row.line]) is LaneClose for row in frame[first : min(high + 2, len(frame))]]
+    if (low == 0 and braces and braces[0]) or any(a and b for a, b in itertools.pairwise(braces)):
+        return None
+    heads = [position for position, brace in zip(range(first, high), braces, strict=False) if not brace]
+    closing = {p: p + 1 - first < len(braces) and braces[p + 1 - first] for p in heads}
+    # From the header before the edit, or from below the `}` before it, to the next header.
+    start = 0 if low == 0 else frame[first].line + braces[0]
+    after = next((p for p in range(high, first + len(braces)) if not braces[p - first]), None)
+    stop = frame[after].line if after is not None else len(statements)
+    return (start, stop, heads, closing) if start < stop else None
+
+
+def _runs(lanes: list[Lane], start: int, stop: int) -> tuple[list[int], list[Lane | None]]:
+    """The runs of [start, stop) for lanes that neither nest nor reach past `stop`."""
+    starts: list[int] = [start]
+    lanes_of: list[Lane | None] = [None]
+    for lane in lanes:
+        if starts[-1] == lane.line:
+            lanes_of[-1] = lane
+        else:
+            starts.append(lane.line)
+            lanes_of.append(lane)
+        if lane.end_line + 1 < stop:
+            starts.append(lane.end_line + 1)
+            lanes_of.append(None)
+    return starts, lanes_of
