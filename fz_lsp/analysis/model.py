@@ -212,7 +212,9 @@ class Model(Checks):
         near = self._pair_near(edit, edited)
         if near is None:
             renamed = self._pair()
-            runs = changed_runs(_moved(edit, runs_before), self._runs(), len(self.statements))
+            runs = changed_runs(
+                _moved(edit, runs_before), (self._segment_starts, self._segment_lanes), len(self.statements)
+            )
         else:
             renamed, runs = near
         relaid: set[str] = set()  # node IDs declared on a line whose lane changed
@@ -272,9 +274,6 @@ class Model(Checks):
                 self.lane_table.pop(lane_id, None)
             self.lane_table.update((lane.id, lane) for lane in near.lanes)
         return gone_rows
-
-    def _runs(self) -> _Runs:
-        return self._segment_starts, self._segment_lanes
 
     def _relay(self, edit: Edit, runs: list[tuple[int, int]], relaid: set[str]) -> set[str]:
         """Register again the lines outside `edit` in `runs` (their lane changed), and the comment below it."""

@@ -92,7 +92,7 @@ def _opened(lane: Lane | None, header: LaneHeader, index: int, statements: list[
     Adds to `renamed` the IDs of a lane that is new or changed its ID (old and new).
     """
     if lane is None:
-        lane = Lane(header.lane.text, index, header, None, None, 0, False)
+        lane = Lane(header.lane.text, index, header, header.display_label, None, 0, False)
         renamed.add(lane.id)
     elif lane.id != header.lane.text:
         renamed |= {lane.id, header.lane.text}
@@ -100,7 +100,7 @@ def _opened(lane: Lane | None, header: LaneHeader, index: int, statements: list[
     if header.label is None:  # its label may be the comment below (FZ301)
         comment = _label_comment(header, index, statements)
         lane.label, lane.label_line = (None, None) if comment is None else (comment.text[1:].strip(), index + 1)
-    elif lane.header is not header or lane.label_line is not None or lane.label is None:
+    elif lane.header is not header or lane.label_line is not None:  # else it has this header's label
         lane.label, lane.label_line = header.display_label, None
     lane.id, lane.header = header.lane.text, header
     return lane
@@ -142,19 +142,9 @@ def _unclosed(lane: Lane, inner: list[Lane] | None) -> Diagnostic:
 def segments(lanes: list[Lane], nested: bool) -> tuple[list[int], list[Lane | None]]:
     """Cut the file into runs of lines that share one lane (a header line is in its lane);
     `nested` says whether any lane is inside another."""
-    starts: list[int] = [0]
-    lanes_of: list[Lane | None] = [None]
     if nested:
-        return _nested_segments(lanes, starts, lanes_of)
-    for lane in lanes:  # no lane inside another: each is one run, in order
-        if starts[-1] == lane.line:
-            lanes_of[-1] = lane
-        else:
-            starts.append(lane.line)
-            lanes_of.append(lane)
-        starts.append(lane.end_line + 1)  # the run stops after the lane's last line
-        lanes_of.append(None)
-    return starts, lanes_of
+        return _nested_segments(lanes, [0], [None])
+    return _runs(lanes, 0, None)  # no lane inside another: each is one run, in order
 
 
 def _nested_segments(
@@ -256,8 +246,8 @@ def pair_near(
     start, stop, heads, closing = window
     lo = bisect.bisect_left(lanes, start, key=lambda lane: lane.line)
     gone = lanes[lo : bisect.bisect_left(lanes, stop, key=lambda lane: lane.line)]
-    headers = [statements[frame[p].line] for p in heads]
-    ids = [header.lane.text for header in headers if isinstance(header, LaneHeader)]
+    headers = [header for p in heads if isinstance(header := statements[frame[p].line], LaneHeader)]
+    ids = [header.lane.text for header in headers]
     ours = set(map(id, gone))
     if len(set(ids)) < len(ids) or any(id(lane_table[i]) not in ours for i in ids if i in lane_table):
         return None  # an ID another lane has too: FZ202 is decided over all lanes
@@ -265,7 +255,6 @@ def pair_near(
     fresh = [
         _opened(known.get(frame[p]), header, frame[p].line, statements, renamed)
         for p, header in zip(heads, headers, strict=True)
-        if isinstance(header, LaneHeader)
     ]
     following = dict(zip(heads, fresh, strict=True))
     diagnostics: list[Diagnostic] = []
@@ -302,8 +291,9 @@ def _plain_window(
     return (start, stop, heads, closing) if start < stop else None
 
 
-def _runs(lanes: list[Lane], start: int, stop: int) -> tuple[list[int], list[Lane | None]]:
-    """The runs of [start, stop) for lanes that neither nest nor reach past `stop`."""
+def _runs(lanes: list[Lane], start: int, stop: int | None) -> tuple[list[int], list[Lane | None]]:
+    """The runs of [start, stop) for lanes in order that neither nest nor reach past `stop`
+    (None: the end of the file, where the last run, outside every lane, may be empty)."""
     starts: list[int] = [start]
     lanes_of: list[Lane | None] = [None]
     for lane in lanes:
@@ -312,7 +302,7 @@ def _runs(lanes: list[Lane], start: int, stop: int) -> tuple[list[int], list[Lan
         else:
             starts.append(lane.line)
             lanes_of.append(lane)
-        if lane.end_line + 1 < stop:
+        if stop is None or lane.end_line + 1 < stop:  # the run stops after the lane's last line
             starts.append(lane.end_line + 1)
             lanes_of.append(None)
     return starts, lanes_of
