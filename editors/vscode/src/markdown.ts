@@ -6,10 +6,11 @@
  * server is asked once for that text, and the preview is refreshed when the picture arrives.
  * One request per distinct fence text, never a process per fence per keystroke.
  *
- * VS Code's Markdown preview drops a refresh that comes while an update of its own is waiting,
- * and that update skips rendering when the document has not changed; so a picture may arrive and
- * never be shown. The renderer therefore refreshes again, a few times with growing pauses, until
- * the preview has rendered every arrived picture.
+ * VS Code's Markdown preview drops a refresh that comes while an update of its own is waiting
+ * (that update skips rendering an unchanged document), and two of its renders can overlap, the
+ * older one, made before the picture arrived, posted last. Which render reaches the screen cannot
+ * be seen from here, so after pictures arrive the preview is refreshed a few times over about
+ * four seconds, by when its own updates have settled.
  */
 import * as vscode from 'vscode';
 import { ClientAccess, editorTheme, renderWith } from './preview';
@@ -17,11 +18,10 @@ import { FenceCache, RenderAnswer, Theme, escapeHtml, plural } from './previewPr
 
 const FENCE_LANGUAGE = 'flowzap';
 const CACHE_SIZE = 64;
-const REFRESH_DELAY_MS = 50;
+/** When to refresh the preview after pictures arrive, from their arrival (see the top). */
+const REFRESH_AFTER_MS = [50, 500, 1500, 4000];
 const RETRY_MS = 500;
 const MAX_WAIT_MS = 30000;
-/** Pauses before refreshing again while an arrived picture has not been rendered. */
-const RECHECK_MS = [500, 1000, 2000, 4000, 8000];
 
 /** The parts of markdown-it this plugin uses (the extension does not depend on its types). */
 interface FenceToken {
@@ -38,17 +38,14 @@ type Drawn = { svg: string; errors: number } | { failure: string };
 export class FenceRenderer implements vscode.Disposable {
     private readonly cache = new FenceCache<Drawn>(CACHE_SIZE);
     private readonly asked = new Set<string>();
-    /** Pictures that arrived and that no render has used yet. */
-    private readonly unshown = new Set<string>();
-    private refreshTimer: NodeJS.Timeout | undefined;
-    private recheckTimer: NodeJS.Timeout | undefined;
+    private refreshTimers: NodeJS.Timeout[] = [];
     private readonly themeWatch: vscode.Disposable;
 
     constructor(
         private readonly client: ClientAccess,
         private readonly startServer: () => void,
     ) {
-        this.themeWatch = vscode.window.onDidChangeActiveColorTheme(() => this.refreshSoon());
+        this.themeWatch = vscode.window.onDidChangeActiveColorTheme(() => this.refreshSoon([REFRESH_AFTER_MS[0]]));
     }
 
     extendMarkdownIt(md: MarkdownIt): MarkdownIt {
@@ -73,7 +70,6 @@ export class FenceRenderer implements vscode.Disposable {
             this.ask(key, theme, text);
             return `<div class="flowzap-fence flowzap-pending" data-flowzap="pending">${code}</div>`;
         }
-        this.unshown.delete(key);
         if ('failure' in drawn) {
             return `<div class="flowzap-fence" data-flowzap="failed"><p><em>FlowZap: ${escapeHtml(drawn.failure)}</em></p>${code}</div>`;
         }
@@ -93,9 +89,7 @@ export class FenceRenderer implements vscode.Disposable {
             this.asked.delete(key);
             if (drawn !== undefined) {
                 this.cache.set(key, drawn);
-                this.unshown.add(key);
-                this.refreshSoon();
-                this.recheck(0);
+                this.refreshSoon(REFRESH_AFTER_MS);
             }
         });
     }
@@ -123,42 +117,23 @@ export class FenceRenderer implements vscode.Disposable {
         }
     }
 
-    private refreshSoon(): void {
-        if (this.refreshTimer !== undefined) {
-            clearTimeout(this.refreshTimer);
-        }
-        this.refreshTimer = setTimeout(() => {
-            this.refreshTimer = undefined;
-            void vscode.commands.executeCommand('markdown.preview.refresh');
-        }, REFRESH_DELAY_MS);
+    /** Refresh the Markdown previews after each of `delays`, replacing any refreshes still to come. */
+    private refreshSoon(delays: readonly number[]): void {
+        this.cancelRefreshes();
+        this.refreshTimers = delays.map((delay) =>
+            setTimeout(() => void vscode.commands.executeCommand('markdown.preview.refresh'), delay),
+        );
     }
 
-    /** Refreshes again while a picture has arrived but no render has shown it (see the top). */
-    private recheck(attempt: number): void {
-        if (this.recheckTimer !== undefined) {
-            return;
+    private cancelRefreshes(): void {
+        for (const timer of this.refreshTimers) {
+            clearTimeout(timer);
         }
-        if (attempt >= RECHECK_MS.length) {
-            this.unshown.clear(); // no preview is showing these fences
-            return;
-        }
-        this.recheckTimer = setTimeout(() => {
-            this.recheckTimer = undefined;
-            if (this.unshown.size > 0) {
-                this.refreshSoon();
-                this.recheck(attempt + 1);
-            }
-        }, RECHECK_MS[attempt]);
+        this.refreshTimers = [];
     }
 
     dispose(): void {
-        if (this.refreshTimer !== undefined) {
-            clearTimeout(this.refreshTimer);
-        }
-        if (this.recheckTimer !== undefined) {
-            clearTimeout(this.recheckTimer);
-        }
-        this.unshown.clear();
+        this.cancelRefreshes();
         this.themeWatch.dispose();
         this.cache.clear();
     }
